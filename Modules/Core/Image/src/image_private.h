@@ -1,0 +1,28 @@
+/* ndwrap Image: the layout of the generic image (private to the library). */
+#ifndef NDW_IMAGE_PRIVATE_H
+#define NDW_IMAGE_PRIVATE_H
+
+#include "ndw/image.h"
+
+struct ndw_image {
+  ndw_pixel_type type;
+  unsigned dim;
+  int vector;      /* a VectorImage (components set at run time) */
+  unsigned components;
+  size_t itemsize; /* bytes per component */
+  uint64_t size[NDW_MAX_DIM];
+  int64_t index[NDW_MAX_DIM];
+  double spacing[NDW_MAX_DIM];
+  double origin[NDW_MAX_DIM];
+  double direction[NDW_MAX_DIM * NDW_MAX_DIM]; /* dim x dim, row-major */
+  char *data;                      /* first pixel, NULL when unallocated */
+  ptrdiff_t strides[NDW_MAX_DIM];  /* bytes per step along each axis */
+  ptrdiff_t cstride;               /* bytes between components */
+  int readonly;
+  long exports;                    /* live buffer exports */
+  void *owned;                     /* our own allocation, or NULL */
+  ndw_release_fn release;          /* foreign memory: called once on release */
+  void *release_context;
+};
+
+#endif

@@ -1,0 +1,29 @@
+# ndwrap's wrap options: which pixel types and dimensions are instantiated.
+# The codes come from the pixel table itself (via the generator), so a new
+# table row gets its NDW_WRAP_<code> option with no change here.
+
+set(NDW_PIXEL_TABLE "${PROJECT_SOURCE_DIR}/Modules/Core/Common/include/ndw/pixel_types.h")
+set(NDW_GENERATOR "${PROJECT_SOURCE_DIR}/generator/ndwgen.py")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${NDW_PIXEL_TABLE}" "${NDW_GENERATOR}")
+
+execute_process(
+  COMMAND "${Python3_EXECUTABLE}" "${NDW_GENERATOR}" --table "${NDW_PIXEL_TABLE}" --out . --print-codes
+  OUTPUT_VARIABLE NDW_ALL_PIXEL_CODES OUTPUT_STRIP_TRAILING_WHITESPACE
+  RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "ndwrap: the generator could not read ${NDW_PIXEL_TABLE}")
+endif()
+
+set(NDW_WRAPPED_CODES "")
+foreach(code IN LISTS NDW_ALL_PIXEL_CODES)
+  option(NDW_WRAP_${code} "Wrap pixel type ${code}" ON)
+  if(NDW_WRAP_${code})
+    list(APPEND NDW_WRAPPED_CODES ${code})
+  endif()
+endforeach()
+if(NOT NDW_WRAPPED_CODES)
+  message(FATAL_ERROR "ndwrap: every NDW_WRAP_<code> is OFF; at least one pixel type is needed")
+endif()
+set(NDW_WRAP_DIMS "2;3;4" CACHE STRING "Image dimensions to wrap (1..8), ';'-separated")
+message(STATUS "ndwrap wraps pixel types: ${NDW_WRAPPED_CODES}; dimensions: ${NDW_WRAP_DIMS}")
