@@ -1,0 +1,1 @@
+# Install rules, exported targets, package config and pkg-config (issue 6).
