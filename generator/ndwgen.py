@@ -10,7 +10,7 @@ dimensions), and writes into the *build tree*:
   src/ndw_vnl_instances.c       define-and-include of vnl_facade.inc
   swig/ndw_instances.i          one SWIG instantiation line per type
   python/ndwrap/_table.py       the Python registry table
-  python/ndwrap/_ndwrap_core.pyi  type stubs of the wrapped classes
+  python/ndwrap/ndwcore.pyi  type stubs of the wrapped classes
 
 A file is rewritten only when its content changes, so a re-configure with
 the same options does not rebuild anything.
@@ -293,7 +293,7 @@ def main(argv=None):
     write_if_changed(os.path.join(o, "swig/ndw_instances.i"), gen_swig(rows, enabled, dims))
     write_if_changed(os.path.join(o, "python/ndwrap/_table.py"),
                      gen_table(rows, enabled, dims, a.version, None))
-    write_if_changed(os.path.join(o, "python/ndwrap/_ndwrap_core.pyi"), gen_pyi(rows, enabled, dims))
+    write_if_changed(os.path.join(o, "python/ndwrap/ndwcore.pyi"), gen_pyi(rows, enabled, dims))
     return 0
 
 

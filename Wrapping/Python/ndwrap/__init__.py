@@ -1,0 +1,51 @@
+"""ndwrap: typed N-d images and vnl vectors/matrices from C, with a
+zero-copy NumPy bridge.
+
+    >>> import ndwrap
+    >>> ImageType = ndwrap.Image[ndwrap.F, 3]
+    >>> image = ImageType.New()
+    >>> image.SetRegions([4, 3, 2]); image.Allocate(initialize=True)
+    >>> arr = ndwrap.PyBuffer[ImageType].GetArrayFromImage(image)  # shares memory
+
+Importing ndwrap does not import NumPy; conversions do, on first use.
+"""
+from . import _table
+from . import ndwcore
+from ._registry import (  # noqa: F401
+    PIXEL_TYPES, NotWrappedError, PixelType, ctype, template, wrapped_pixel_types,
+)
+from ._registry import TEMPLATES as _TEMPLATES
+from .pybuffer import (  # noqa: F401
+    PyBuffer, GetArrayFromImage, GetArrayViewFromImage, GetImageFromArray,
+    GetImageViewFromArray, array_from_image, array_view_from_image, image_from_array,
+    image_view_from_array,
+)
+from .pyvnl import (  # noqa: F401
+    PyVnl, array_from_vnl_matrix, array_from_vnl_vector, array_view_from_vnl_matrix,
+    array_view_from_vnl_vector, vnl_matrix_from_array, vnl_matrix_view_from_array,
+    vnl_vector_from_array, vnl_vector_view_from_array,
+)
+
+__version__ = _table.VERSION
+
+Image = _TEMPLATES["Image"]
+VectorImage = _TEMPLATES["VectorImage"]
+Size = _TEMPLATES["Size"]
+Index = _TEMPLATES["Index"]
+ImageRegion = _TEMPLATES["ImageRegion"]
+vnl_vector = _TEMPLATES["vnl_vector"]
+vnl_matrix = _TEMPLATES["vnl_matrix"]
+
+# Short names ndwrap.F, ndwrap.UC, ... (every table row, wrapped or not, so
+# that a lookup can say which option would add it).
+for _p in PIXEL_TYPES:
+    globals()[_p.code] = _p
+del _p
+
+# The wrapped classes themselves: ndwrap.ImageF3, ndwrap.vnl_vectorD, ...
+for _name in dir(ndwcore):
+    if not _name.startswith("_") and isinstance(getattr(ndwcore, _name), type):
+        globals()[_name] = getattr(ndwcore, _name)
+del _name
+
+WRAPPED_DIMS = _table.DIMS

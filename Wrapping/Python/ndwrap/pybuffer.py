@@ -1,0 +1,251 @@
+"""PyBuffer: zero-copy conversion between ndwrap images and NumPy arrays.
+
+The semantics are DESIGN.md's "Conversion semantics":
+
+* an image of size (x, y, z) is an array of shape (z, y, x) over the same
+  memory; ``keepAxes=True`` gives shape (x, y, z), a stride-reversed view;
+  components are a trailing axis for vector images;
+* ``copy=None`` shares when possible and copies otherwise, ``copy=True``
+  always copies, ``copy=False`` never copies and raises ``ValueError`` when
+  it would have to; the ``...View...`` spellings never copy;
+* views keep their owner alive (the image holds the array's buffer, the
+  array holds the image) and re-allocating an exported image raises
+  ``BufferError``.
+
+NumPy is imported on first use, not when ``ndwrap`` is imported.
+"""
+from __future__ import annotations
+
+from . import _registry as _reg
+
+_np = None
+
+
+def _numpy():
+    global _np
+    if _np is None:
+        import numpy
+
+        _np = numpy
+    return _np
+
+
+def _keep_axes_perm(ndim, vector):
+    """Axis order that turns (z, y, x[, c]) into (x, y, z[, c])."""
+    spatial = ndim - 1 if vector else ndim
+    perm = tuple(range(spatial - 1, -1, -1))
+    return perm + ((spatial,) if vector else ())
+
+
+def _pick_keep_axes(keepAxes, keep_axes):
+    return bool(keep_axes) if keep_axes is not None else bool(keepAxes)
+
+
+def _check_copy_arg(copy):
+    if copy not in (None, True, False):
+        raise ValueError(f"copy must be None, True or False, not {copy!r}")
+
+
+def _array_view(image, keep):
+    np = _numpy()
+    # memoryview() raises the exporter's own error (e.g. not allocated); a
+    # bare np.asarray would fall back to wrapping the image as an object.
+    if not image._info()["allocated"]:
+        raise RuntimeError(f"{type(image).__name__}: the image is not allocated: call Allocate() first")
+    a = np.asarray(image)
+    if keep:
+        a = a.transpose(_keep_axes_perm(a.ndim, type(image)._ndw_vector))
+    return a
+
+
+def _array_copy(image, keep):
+    np = _numpy()
+    view = _array_view(image, False)
+    out = np.empty(view.shape, view.dtype)
+    image._copy_into(out)
+    if keep:
+        out = out.transpose(_keep_axes_perm(out.ndim, type(image)._ndw_vector))
+    return out
+
+
+def _why_not_viewable(np, a, pixel):
+    """The reason an array cannot be viewed as pixels of `pixel`, or None."""
+    if a.dtype.fields is not None or a.dtype.kind not in "biufc":
+        return None
+    if a.dtype.itemsize != pixel.itemsize or _reg.pixel_type_of_dtype(a.dtype) is not pixel:
+        return f"its dtype {a.dtype} differs from the pixel type {pixel.code} ({pixel.numpy_name})"
+    if not a.dtype.isnative:
+        return f"its dtype {a.dtype.str} has non-native byte order"
+    if not a.flags.aligned:
+        return "its data is not aligned"
+    return None
+
+
+def _import(image_type, arr, is_vector, copy, keep):
+    """Shared body of GetImageFromArray / GetImageViewFromArray.
+
+    `copy`: None (share if possible), True (always copy), False (never)."""
+    pixel, dim, vector = _reg.image_info(image_type)
+    np = _numpy()
+    src = arr
+    if keep:
+        a0 = np.asarray(arr)
+        src = a0.transpose(_keep_axes_perm(a0.ndim, vector or is_vector))
+    if copy is not True:
+        try:
+            return image_type._view(src, is_vector)
+        except TypeError as e:
+            failure = e
+    else:
+        failure = None
+    # Slow path: a copy (asked for, or needed); or a precise error.
+    a = np.asarray(src)
+    if a.dtype.kind not in "biufc" or a.dtype.fields is not None or a.dtype.kind == "f" and a.dtype.itemsize == 2:
+        _reg.pixel_type_of_dtype(a.dtype)  # raises TypeError listing wrapped types
+    reason = _why_not_viewable(np, a, pixel) if failure is not None else None
+    if failure is not None and reason is None:
+        raise failure  # not about dtype or layout: nothing a copy fixes
+    if copy is False:
+        raise ValueError(f"cannot view the array as {image_type.__name__} without a copy: {reason} "
+                         "(copy=False)")
+    want = pixel.dtype
+    if a.dtype != want or not a.dtype.isnative or not a.flags.aligned:
+        if not np.can_cast(a.dtype.newbyteorder("="), want, casting="same_kind"):
+            raise TypeError(
+                f"cannot convert an array of {a.dtype} to {image_type.__name__} pixels "
+                f"({pixel.numpy_name}) without changing the kind of value; convert it explicitly")
+        # a private converted copy: the image is its only user
+        return image_type._view(np.array(a, dtype=want, order="C", copy=True), is_vector)
+    return image_type._view(a, is_vector)._copy()
+
+
+def _set_metadata(image, spacing=None, origin=None, direction=None):
+    if spacing is not None:
+        image.SetSpacing(spacing)
+    if origin is not None:
+        image.SetOrigin(origin)
+    if direction is not None:
+        image.SetDirection(_numpy().asarray(direction, dtype=float).tolist())
+    return image
+
+
+class _PyBufferBase:
+    """PyBuffer[ImageType]: static conversions for one image type."""
+
+    ImageType = None
+
+    @classmethod
+    def _check(cls, image):
+        if type(image) is not cls.ImageType:
+            raise TypeError(
+                f"PyBuffer[{cls.ImageType.__name__}] expected a {cls.ImageType.__name__}, "
+                f"got {type(image).__name__}")
+
+    @classmethod
+    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None):
+        """A NumPy view of the image's pixels (never a copy)."""
+        cls._check(image)
+        return _array_view(image, _pick_keep_axes(keepAxes, keep_axes))
+
+    @classmethod
+    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None):
+        """The image's pixels as an array: a view unless ``copy=True``."""
+        cls._check(image)
+        _check_copy_arg(copy)
+        keep = _pick_keep_axes(keepAxes, keep_axes)
+        return _array_copy(image, keep) if copy else _array_view(image, keep)
+
+    @classmethod
+    def GetImageViewFromArray(cls, arr, is_vector=False, keepAxes=False, keep_axes=None):
+        """An image viewing the array's memory (never a copy); the image holds
+        the array's buffer for as long as it lives."""
+        return _import(cls.ImageType, arr, is_vector, False, _pick_keep_axes(keepAxes, keep_axes))
+
+    @classmethod
+    def GetImageFromArray(cls, arr, is_vector=False, copy=None, keepAxes=False, keep_axes=None):
+        """An image of the array: a view when possible unless ``copy=True``."""
+        _check_copy_arg(copy)
+        return _import(cls.ImageType, arr, is_vector, copy, _pick_keep_axes(keepAxes, keep_axes))
+
+
+class _PyBufferTemplate:
+    """``PyBuffer[ImageType]``."""
+
+    __name__ = "PyBuffer"
+
+    def __init__(self):
+        self._cache = {}
+
+    def __getitem__(self, image_type):
+        cls = self._cache.get(image_type)
+        if cls is None:
+            if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
+                image_type = _reg.TEMPLATES["Image"][image_type]
+            _reg.image_info(image_type)  # TypeError for anything else
+            cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
+                       {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
+            self._cache[image_type] = cls
+        return cls
+
+    def keys(self):
+        return list(_reg.TEMPLATES["Image"].values()) + list(_reg.TEMPLATES["VectorImage"].values())
+
+    def __repr__(self):
+        return "<ndwrap template PyBuffer[ImageType]>"
+
+
+PyBuffer = _PyBufferTemplate()
+
+
+# ----------------------------------------------------------------------------
+# ITK 5's snake_case helpers: *_from_* copy, *_view_from_* share.
+
+
+def _image_type_for(arr, is_vector, ttype):
+    if ttype is not None:
+        if isinstance(ttype, tuple):
+            return _reg.TEMPLATES["VectorImage" if is_vector else "Image"][ttype]
+        _reg.image_info(ttype)
+        return ttype
+    np = _numpy()
+    a = arr if hasattr(arr, "dtype") and hasattr(arr, "ndim") else np.asarray(arr)
+    pixel = _reg.pixel_type_of_dtype(a.dtype)
+    if is_vector and a.ndim < 2:
+        raise ValueError(f"is_vector=True needs at least 2 dimensions, got {a.ndim}")
+    dim = a.ndim - 1 if is_vector else a.ndim
+    if dim < 1:
+        raise ValueError("a 0-d array has no image dimensions")
+    return _reg.TEMPLATES["VectorImage" if is_vector else "Image"][pixel, dim]
+
+
+def array_view_from_image(image, keep_axes=False):
+    """A NumPy view of the image (shares memory; keeps the image alive)."""
+    _reg.image_info(type(image))
+    return _array_view(image, keep_axes)
+
+
+def array_from_image(image, keep_axes=False):
+    """A NumPy copy of the image's pixels."""
+    _reg.image_info(type(image))
+    return _array_copy(image, keep_axes)
+
+
+def image_view_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=None,
+                          origin=None, direction=None):
+    """An image viewing the array's memory (never a copy)."""
+    t = _image_type_for(arr, is_vector, ttype)
+    return _set_metadata(_import(t, arr, is_vector, False, keep_axes), spacing, origin, direction)
+
+
+def image_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=None,
+                     origin=None, direction=None):
+    """An image holding its own copy of the array (type from dtype and ndim,
+    or ``ttype``; a ``ttype`` of another dtype converts when the kind allows)."""
+    t = _image_type_for(arr, is_vector, ttype)
+    return _set_metadata(_import(t, arr, is_vector, True, keep_axes), spacing, origin, direction)
+
+
+GetArrayFromImage = array_from_image
+GetArrayViewFromImage = array_view_from_image
+GetImageFromArray = image_from_array
+GetImageViewFromArray = image_view_from_array

@@ -1,0 +1,183 @@
+"""PyVnl: zero-copy conversion between vnl vectors/matrices and NumPy.
+
+Same conventions as PyBuffer (DESIGN.md "Conversion semantics"): a vector
+is an array of shape (n,), a matrix of shape (rows, cols), row-major with
+``a[r, c] == m.get(r, c)``.  vnl data is always contiguous (vnl's
+``data_block()``), so a strided array cannot be viewed: it is copied when
+``copy=None`` and refused (``ValueError``) with ``copy=False`` or by the
+``...View...`` spellings.  The vnl objects export the buffer protocol, so
+``np.asarray(v)`` shares memory too.
+"""
+from __future__ import annotations
+
+from . import _registry as _reg
+from .pybuffer import _check_copy_arg, _numpy
+
+__all__ = ["PyVnl", "array_from_vnl_vector", "array_view_from_vnl_vector",
+           "vnl_vector_from_array", "vnl_vector_view_from_array", "array_from_vnl_matrix",
+           "array_view_from_vnl_matrix", "vnl_matrix_from_array", "vnl_matrix_view_from_array"]
+
+
+def _view_of(obj):
+    return _numpy().asarray(obj)
+
+
+def _copy_of(obj):
+    return _numpy().array(obj, copy=True)
+
+
+def _from_array(cls, pixel, ndim, arr, copy):
+    """vnl object of class `cls` from `arr`; copy None/True/False."""
+    np = _numpy()
+    kind = "vnl_matrix" if ndim == 2 else "vnl_vector"
+    if copy is not True:
+        try:
+            return cls._view(arr)
+        except TypeError as e:
+            failure = e
+    else:
+        failure = None
+    a = np.asarray(arr)
+    if a.ndim != ndim:
+        raise ValueError(f"a {kind} needs an array of {ndim} dimension(s), not {a.ndim}")
+    if a.size == 0:
+        raise ValueError(f"cannot make a {kind} from an empty array (shape {a.shape})")
+    _reg.pixel_type_of_dtype(a.dtype)  # TypeError listing wrapped types
+    want = pixel.dtype
+    same = a.dtype == want and a.dtype.isnative
+    if failure is not None and copy is None and not same and a.dtype.newbyteorder("=") != want:
+        # a different element type: only an explicit converting copy
+        raise TypeError(f"{kind}[{pixel.code}] holds {pixel.numpy_name}, the array is {a.dtype}; "
+                        f"convert it first or use PyVnl[{_reg.pixel_type_of_dtype(a.dtype).code}]")
+    if copy is False:
+        raise ValueError(f"cannot view the array as {kind}[{pixel.code}] without a copy: "
+                         f"{failure} (copy=False)")
+    if failure is not None and copy is None and a.dtype.newbyteorder("=") != want:
+        raise failure
+    return cls._view(np.array(a, dtype=want, order="C", copy=True))
+
+
+class _PyVnlBase:
+    """PyVnl[ElementType]: static conversions for one element type."""
+
+    ElementType = None
+    VectorType = None
+    MatrixType = None
+
+    @classmethod
+    def _check(cls, obj, want):
+        if type(obj) is not want:
+            raise TypeError(f"PyVnl[{cls.ElementType.code}] expected a {want.__name__}, "
+                            f"got {type(obj).__name__}")
+
+    @classmethod
+    def GetArrayViewFromVnlVector(cls, v):
+        cls._check(v, cls.VectorType)
+        return _view_of(v)
+
+    @classmethod
+    def GetArrayFromVnlVector(cls, v, copy=None):
+        cls._check(v, cls.VectorType)
+        _check_copy_arg(copy)
+        return _copy_of(v) if copy else _view_of(v)
+
+    @classmethod
+    def GetVnlVectorViewFromArray(cls, arr):
+        return _from_array(cls.VectorType, cls.ElementType, 1, arr, False)
+
+    @classmethod
+    def GetVnlVectorFromArray(cls, arr, copy=None):
+        _check_copy_arg(copy)
+        return _from_array(cls.VectorType, cls.ElementType, 1, arr, copy)
+
+    @classmethod
+    def GetArrayViewFromVnlMatrix(cls, m):
+        cls._check(m, cls.MatrixType)
+        return _view_of(m)
+
+    @classmethod
+    def GetArrayFromVnlMatrix(cls, m, copy=None):
+        cls._check(m, cls.MatrixType)
+        _check_copy_arg(copy)
+        return _copy_of(m) if copy else _view_of(m)
+
+    @classmethod
+    def GetVnlMatrixViewFromArray(cls, arr):
+        return _from_array(cls.MatrixType, cls.ElementType, 2, arr, False)
+
+    @classmethod
+    def GetVnlMatrixFromArray(cls, arr, copy=None):
+        _check_copy_arg(copy)
+        return _from_array(cls.MatrixType, cls.ElementType, 2, arr, copy)
+
+
+class _PyVnlTemplate:
+    __name__ = "PyVnl"
+
+    def __init__(self):
+        self._cache = {}
+
+    def __getitem__(self, element_type):
+        vec = _reg.TEMPLATES["vnl_vector"][element_type]  # NotWrappedError lists types
+        pixel = _reg.template(vec)[1][0]
+        cls = self._cache.get(pixel)
+        if cls is None:
+            cls = type(f"PyVnl_{pixel.code}", (_PyVnlBase,), {
+                "ElementType": pixel, "VectorType": vec,
+                "MatrixType": _reg.TEMPLATES["vnl_matrix"][pixel],
+                "__doc__": _PyVnlBase.__doc__})
+            self._cache[pixel] = cls
+        return cls
+
+    def __repr__(self):
+        return "<ndwrap template PyVnl[ElementType]>"
+
+
+PyVnl = _PyVnlTemplate()
+
+
+def _pyvnl_for(obj):
+    name, key = _reg.template(obj)
+    if name not in ("vnl_vector", "vnl_matrix"):
+        raise TypeError(f"{type(obj).__name__} is not a vnl vector or matrix")
+    return PyVnl[key[0]]
+
+
+def _pyvnl_for_array(arr):
+    return PyVnl[_reg.pixel_type_of_dtype(_numpy().asarray(arr).dtype)]
+
+
+def array_view_from_vnl_vector(v):
+    """A NumPy view of the vector (shares memory)."""
+    return _pyvnl_for(v).GetArrayViewFromVnlVector(v)
+
+
+def array_from_vnl_vector(v):
+    """A NumPy copy of the vector."""
+    return _pyvnl_for(v).GetArrayFromVnlVector(v, copy=True)
+
+
+def vnl_vector_view_from_array(arr):
+    """A vnl_vector viewing the array's memory (never a copy)."""
+    return _pyvnl_for_array(arr).GetVnlVectorViewFromArray(arr)
+
+
+def vnl_vector_from_array(arr):
+    """A vnl_vector holding a copy of the array."""
+    return _pyvnl_for_array(arr).GetVnlVectorFromArray(arr, copy=True)
+
+
+def array_view_from_vnl_matrix(m):
+    return _pyvnl_for(m).GetArrayViewFromVnlMatrix(m)
+
+
+def array_from_vnl_matrix(m):
+    return _pyvnl_for(m).GetArrayFromVnlMatrix(m, copy=True)
+
+
+def vnl_matrix_view_from_array(arr):
+    return _pyvnl_for_array(arr).GetVnlMatrixViewFromArray(arr)
+
+
+def vnl_matrix_from_array(arr):
+    return _pyvnl_for_array(arr).GetVnlMatrixFromArray(arr, copy=True)

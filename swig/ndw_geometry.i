@@ -1,0 +1,86 @@
+/* Size<D>, Index<D>, ImageRegion<D>: small value types with ITK's names,
+ * sequence behaviour (len, indexing, iteration) and readable reprs. */
+
+%define NDW_WRAP_SEQ(PYNAME, T, D, SIGNED)
+%rename(PYNAME) T;
+%feature("python:slot", "sq_length", functype="lenfunc") T::__len__;
+%feature("python:slot", "sq_item", functype="ssizeargfunc") T::__getitem__;
+%feature("python:slot", "sq_ass_item", functype="ssizeobjargproc") T::__setitem__;
+%feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
+%feature("python:compare", "Py_EQ") T::__eq__;
+%feature("python:compare", "Py_NE") T::__ne__;
+typedef struct T {} T;
+%extend T {
+  T(PyObject *values = NULL) {
+    T *s = (T *)calloc(1, sizeof(T));
+    if (s == NULL) {
+      PyErr_NoMemory();
+      return NULL;
+    }
+    if (ndw_py_geom_init(s->v, D, SIGNED, values) < 0) {
+      free(s);
+      return NULL;
+    }
+    return s;
+  }
+  ~T() { free($self); }
+  void Fill(PyObject *value) {
+    for (unsigned i = 0; i < D; ++i)
+      if (ndw_py_geom_setitem($self->v, D, SIGNED, (Py_ssize_t)i, value) < 0) return;
+  }
+  long __len__() { return D; }
+  PyObject *__getitem__(long i) { return ndw_py_geom_getitem($self->v, D, SIGNED, i); }
+  void __setitem__(long i, PyObject *value) {
+    (void)ndw_py_geom_setitem($self->v, D, SIGNED, i, value);
+  }
+  PyObject *GetElement(long i) { return ndw_py_geom_getitem($self->v, D, SIGNED, i); }
+  void SetElement(long i, PyObject *value) {
+    (void)ndw_py_geom_setitem($self->v, D, SIGNED, i, value);
+  }
+  PyObject *__repr__() { return ndw_py_geom_repr($self->v, D, SIGNED, #PYNAME); }
+  PyObject *__eq__(PyObject *other) {
+    return ndw_py_geom_richcompare($self->v, D, SIGNED, other, Py_EQ);
+  }
+  PyObject *__ne__(PyObject *other) {
+    return ndw_py_geom_richcompare($self->v, D, SIGNED, other, Py_NE);
+  }
+  static unsigned int GetSizeDimension() { return D; }
+  static unsigned int GetIndexDimension() { return D; }
+}
+%enddef
+
+%define NDW_WRAP_GEOMETRY(D)
+NDW_WRAP_SEQ(Size##D, ndw_size_##D, D, 0)
+NDW_WRAP_SEQ(Index##D, ndw_index_##D, D, 1)
+%rename(ImageRegion##D) ndw_region_##D;
+%feature("python:slot", "tp_repr", functype="reprfunc") ndw_region_##D::__repr__;
+typedef struct ndw_region_##D {} ndw_region_##D;
+%extend ndw_region_##D {
+  ndw_region_##D(PyObject *index_or_size = NULL, PyObject *size = NULL) {
+    ndw_region_##D *r = (ndw_region_##D *)calloc(1, sizeof(ndw_region_##D));
+    if (r == NULL) {
+      PyErr_NoMemory();
+      return NULL;
+    }
+    if (ndw_py_region_init(r->index.v, r->size.v, D, index_or_size, size) < 0) {
+      free(r);
+      return NULL;
+    }
+    return r;
+  }
+  ~ndw_region_##D() { free($self); }
+  ndw_index_##D GetIndex() { return $self->index; }
+  ndw_size_##D GetSize() { return $self->size; }
+  void SetIndex(PyObject *index) { (void)ndw_py_to_int64s(index, D, $self->index.v, "index"); }
+  void SetSize(PyObject *size) { (void)ndw_py_to_sizes(size, D, $self->size.v, "size"); }
+  unsigned long long GetNumberOfPixels() {
+    unsigned long long n = 1;
+    for (unsigned i = 0; i < D; ++i) n *= $self->size.v[i];
+    return n;
+  }
+  static unsigned int GetImageDimension() { return D; }
+  PyObject *__repr__() {
+    return ndw_py_region_repr($self->index.v, $self->size.v, D, "ImageRegion" #D);
+  }
+}
+%enddef

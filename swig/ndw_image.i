@@ -1,0 +1,82 @@
+/* Image<T, D> and VectorImage<T, D>: ITK's method names over the typed
+ * handles; every method forwards to the generic glue in ndw_py.c.  The
+ * classes export the buffer protocol (zero-copy NumPy views). */
+
+%{
+/* -builtin instances are SwigPyObjects: ptr is the ndw_image. */
+static int ndw_swig_image_getbuffer(PyObject *self, Py_buffer *view, int flags) {
+  return ndw_py_image_getbuffer((ndw_image *)((SwigPyObject *)self)->ptr, self, view, flags);
+}
+static void ndw_swig_image_releasebuffer(PyObject *self, Py_buffer *view) {
+  ndw_py_image_releasebuffer((ndw_image *)((SwigPyObject *)self)->ptr, view);
+}
+%}
+
+%define NDW_WRAP_IMAGE_CLASS(PYNAME, T, PTYPE, NDW_D_, VECTOR)
+%rename(PYNAME) T;
+%feature("python:bf_getbuffer", functype="getbufferproc") T "ndw_swig_image_getbuffer";
+%feature("python:bf_releasebuffer", functype="releasebufferproc") T "ndw_swig_image_releasebuffer";
+%feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
+%feature("kwargs") T::Allocate;
+%newobject T::New;
+%newobject T::_view;
+%newobject T::_copy;
+typedef struct T {} T;
+%extend T {
+  T() { return (T *)ndw_py_image_new(PTYPE, NDW_D_, VECTOR); }
+  ~T() { ndw_py_image_free((ndw_image *)$self); }
+  static T *New() { return (T *)ndw_py_image_new(PTYPE, NDW_D_, VECTOR); }
+  PyObject *SetRegions(PyObject *region) {
+    return ndw_py_image_set_regions((ndw_image *)$self, region);
+  }
+  PyObject *Allocate(int initialize = 0) {
+    return ndw_py_image_allocate((ndw_image *)$self, initialize);
+  }
+  PyObject *FillBuffer(PyObject *value) { return ndw_py_image_fill((ndw_image *)$self, value); }
+  PyObject *GetPixel(PyObject *index) { return ndw_py_image_get_pixel((ndw_image *)$self, index); }
+  PyObject *SetPixel(PyObject *index, PyObject *value) {
+    return ndw_py_image_set_pixel((ndw_image *)$self, index, value);
+  }
+  ndw_region_##NDW_D_ GetLargestPossibleRegion() { return T##_largest_region($self); }
+  ndw_region_##NDW_D_ GetBufferedRegion() { return T##_buffered_region($self); }
+  PyObject *SetSpacing(PyObject *spacing) {
+    return ndw_py_image_set_spacing((ndw_image *)$self, spacing);
+  }
+  PyObject *GetSpacing() { return ndw_py_image_get_spacing((ndw_image *)$self); }
+  PyObject *SetOrigin(PyObject *origin) {
+    return ndw_py_image_set_origin((ndw_image *)$self, origin);
+  }
+  PyObject *GetOrigin() { return ndw_py_image_get_origin((ndw_image *)$self); }
+  PyObject *SetDirection(PyObject *direction) {
+    return ndw_py_image_set_direction((ndw_image *)$self, direction);
+  }
+  PyObject *GetDirection() { return ndw_py_image_get_direction((ndw_image *)$self); }
+  PyObject *SetNumberOfComponentsPerPixel(PyObject *n) {
+    return ndw_py_image_set_components((ndw_image *)$self, n);
+  }
+  unsigned int GetNumberOfComponentsPerPixel() {
+    return ndw_image_components((ndw_image *)$self);
+  }
+  static unsigned int GetImageDimension() { return NDW_D_; }
+  PyObject *__repr__() { return ndw_py_image_repr((ndw_image *)$self, #PYNAME); }
+  /* for ndwrap's Python layer (PyBuffer) */
+  static T *_view(PyObject *array, int is_vector = 0, int writable = 0) {
+    return (T *)ndw_py_image_view(PTYPE, NDW_D_, VECTOR, array, is_vector, writable);
+  }
+  T *_copy() { return (T *)ndw_py_image_copy((ndw_image *)$self); }
+  PyObject *_copy_into(PyObject *target) {
+    return ndw_py_image_copy_into((ndw_image *)$self, target);
+  }
+  PyObject *_info() { return ndw_py_image_info((ndw_image *)$self); }
+  PyObject *CopyInformation(T *other) {
+    return ndw_py_status(ndw_image_copy_information((ndw_image *)$self, (ndw_image *)other));
+  }
+}
+%enddef
+
+%define NDW_WRAP_IMAGE(NDW_CODE_, NDW_TOK_, NDW_CTYPE_, NDW_DIM_)
+NDW_WRAP_IMAGE_CLASS(Image##NDW_CODE_##NDW_DIM_, ndw_image_##NDW_TOK_##_##NDW_DIM_,
+                     NDW_PIXEL_##NDW_CODE_, NDW_DIM_, 0)
+NDW_WRAP_IMAGE_CLASS(VectorImage##NDW_CODE_##NDW_DIM_, ndw_vector_image_##NDW_TOK_##_##NDW_DIM_,
+                     NDW_PIXEL_##NDW_CODE_, NDW_DIM_, 1)
+%enddef

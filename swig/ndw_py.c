@@ -1,0 +1,952 @@
+/* ndwrap's Python glue over the runtime-typed core (see ndw_py.h). */
+#include "ndw_py.h"
+
+#include <string.h>
+
+/* Copies at least this large run with the GIL released. */
+#define NDW_PY_NOGIL_BYTES (1u << 16)
+
+/* ---- errors ------------------------------------------------------------ */
+
+PyObject *ndw_py_raise(ndw_status status) {
+  PyObject *type;
+  const char *msg = ndw_last_error();
+  switch (status) {
+  case NDW_E_NOMEM: type = PyExc_MemoryError; break;
+  case NDW_E_INVALID: type = PyExc_ValueError; break;
+  case NDW_E_TYPE: type = PyExc_TypeError; break;
+  case NDW_E_RANGE: type = PyExc_IndexError; break;
+  case NDW_E_BUSY: type = PyExc_BufferError; break;
+  case NDW_E_READONLY: type = PyExc_ValueError; break;
+  case NDW_E_STATE: type = PyExc_RuntimeError; break;
+  default: type = PyExc_RuntimeError; break;
+  }
+  PyErr_SetString(type, msg[0] ? msg : ndw_status_name(status));
+  return NULL;
+}
+
+int ndw_py_check(ndw_status status) {
+  if (status == NDW_OK) return 0;
+  ndw_py_raise(status);
+  return -1;
+}
+
+PyObject *ndw_py_status(ndw_status status) {
+  if (status != NDW_OK) return ndw_py_raise(status);
+  Py_RETURN_NONE;
+}
+
+/* ---- conversions ------------------------------------------------------- */
+
+/* A fast sequence of exactly n items, or NULL with TypeError/ValueError. */
+static PyObject *ndw_py_fast(PyObject *seq, unsigned n, const char *what) {
+  PyObject *fast;
+  if (PyUnicode_Check(seq) || PyBytes_Check(seq) || !PySequence_Check(seq)) {
+    PyErr_Format(PyExc_TypeError, "%s must be a sequence of %u numbers, not %.100s", what, n,
+                 Py_TYPE(seq)->tp_name);
+    return NULL;
+  }
+  fast = PySequence_Fast(seq, what);
+  if (fast == NULL) return NULL;
+  if (PySequence_Fast_GET_SIZE(fast) != (Py_ssize_t)n) {
+    PyErr_Format(PyExc_ValueError, "%s must have %u elements, got %zd", what, n,
+                 PySequence_Fast_GET_SIZE(fast));
+    Py_DECREF(fast);
+    return NULL;
+  }
+  return fast;
+}
+
+int ndw_py_to_int64s(PyObject *seq, unsigned n, int64_t *out, const char *what) {
+  PyObject *fast = ndw_py_fast(seq, n, what);
+  if (fast == NULL) return -1;
+  for (unsigned i = 0; i < n; ++i) {
+    PyObject *num = PyNumber_Index(PySequence_Fast_GET_ITEM(fast, i));
+    long long v;
+    if (num == NULL) goto fail;
+    v = PyLong_AsLongLong(num);
+    Py_DECREF(num);
+    if (v == -1 && PyErr_Occurred()) goto fail;
+    out[i] = v;
+  }
+  Py_DECREF(fast);
+  return 0;
+fail:
+  Py_DECREF(fast);
+  return -1;
+}
+
+int ndw_py_to_sizes(PyObject *seq, unsigned n, uint64_t *out, const char *what) {
+  int64_t v[NDW_MAX_DIM + 1];
+  if (n > NDW_MAX_DIM + 1) return -1;
+  if (ndw_py_to_int64s(seq, n, v, what) < 0) return -1;
+  for (unsigned i = 0; i < n; ++i) {
+    if (v[i] < 0) {
+      PyErr_Format(PyExc_ValueError, "%s[%u] = %lld is negative", what, i, (long long)v[i]);
+      return -1;
+    }
+    out[i] = (uint64_t)v[i];
+  }
+  return 0;
+}
+
+int ndw_py_to_doubles(PyObject *obj, unsigned n, double *out, int allow_scalar,
+                      const char *what) {
+  PyObject *fast;
+  if (allow_scalar && (PyFloat_Check(obj) || PyLong_Check(obj))) {
+    double v = PyFloat_AsDouble(obj);
+    if (v == -1.0 && PyErr_Occurred()) return -1;
+    for (unsigned i = 0; i < n; ++i) out[i] = v;
+    return 0;
+  }
+  fast = ndw_py_fast(obj, n, what);
+  if (fast == NULL) return -1;
+  for (unsigned i = 0; i < n; ++i) {
+    out[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(fast, i));
+    if (out[i] == -1.0 && PyErr_Occurred()) {
+      Py_DECREF(fast);
+      return -1;
+    }
+  }
+  Py_DECREF(fast);
+  return 0;
+}
+
+PyObject *ndw_py_tuple_int64(const int64_t *v, unsigned n) {
+  PyObject *t = PyTuple_New(n);
+  for (unsigned i = 0; t && i < n; ++i) {
+    PyObject *x = PyLong_FromLongLong(v[i]);
+    if (x == NULL) {
+      Py_CLEAR(t);
+      break;
+    }
+    PyTuple_SET_ITEM(t, i, x);
+  }
+  return t;
+}
+
+PyObject *ndw_py_tuple_uint64(const uint64_t *v, unsigned n) {
+  PyObject *t = PyTuple_New(n);
+  for (unsigned i = 0; t && i < n; ++i) {
+    PyObject *x = PyLong_FromUnsignedLongLong(v[i]);
+    if (x == NULL) {
+      Py_CLEAR(t);
+      break;
+    }
+    PyTuple_SET_ITEM(t, i, x);
+  }
+  return t;
+}
+
+PyObject *ndw_py_tuple_double(const double *v, unsigned n) {
+  PyObject *t = PyTuple_New(n);
+  for (unsigned i = 0; t && i < n; ++i) {
+    PyObject *x = PyFloat_FromDouble(v[i]);
+    if (x == NULL) {
+      Py_CLEAR(t);
+      break;
+    }
+    PyTuple_SET_ITEM(t, i, x);
+  }
+  return t;
+}
+
+static int ndw_py_is_numpy_bool(PyObject *obj) {
+  const char *name = Py_TYPE(obj)->tp_name;
+  return strcmp(name, "numpy.bool") == 0 || strcmp(name, "numpy.bool_") == 0;
+}
+
+int ndw_py_to_component(ndw_pixel_type t, PyObject *obj, void *out) {
+  const ndw_pixel_info *info = ndw_pixel_type_info(t);
+  switch (info->kind) {
+  case 'b': {
+    if (PyBool_Check(obj) || ndw_py_is_numpy_bool(obj)) {
+      int v = PyObject_IsTrue(obj);
+      if (v < 0) return -1;
+      *(ndw_bool *)out = v != 0;
+      return 0;
+    }
+    PyObject *num = PyNumber_Index(obj);
+    long long v;
+    if (num == NULL) return -1;
+    v = PyLong_AsLongLong(num);
+    Py_DECREF(num);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v != 0 && v != 1) {
+      PyErr_Format(PyExc_ValueError, "%lld is not a bool pixel value (use True/False, 0/1)", v);
+      return -1;
+    }
+    *(ndw_bool *)out = v != 0;
+    return 0;
+  }
+  case 'i': case 'u': {
+    PyObject *num = PyNumber_Index(obj);
+    if (num == NULL) return -1;
+    if (info->kind == 'i') {
+      long long v = PyLong_AsLongLong(num);
+      long long lo = info->size == 8 ? INT64_MIN : -(1LL << (8 * info->size - 1));
+      long long hi = info->size == 8 ? INT64_MAX : (1LL << (8 * info->size - 1)) - 1;
+      int overflow = v == -1 && PyErr_Occurred();
+      Py_DECREF(num);
+      if (overflow || v < lo || v > hi) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_OverflowError, "value %R is out of range for pixel type %s (%s)", obj,
+                     info->code, info->numpy);
+        return -1;
+      }
+      switch (info->size) {
+      case 1: *(int8_t *)out = (int8_t)v; break;
+      case 2: *(int16_t *)out = (int16_t)v; break;
+      case 4: *(int32_t *)out = (int32_t)v; break;
+      default: *(int64_t *)out = (int64_t)v; break;
+      }
+    } else {
+      unsigned long long v = PyLong_AsUnsignedLongLong(num);
+      unsigned long long hi = info->size == 8 ? UINT64_MAX : (1ULL << (8 * info->size)) - 1;
+      int overflow = v == (unsigned long long)-1 && PyErr_Occurred();
+      Py_DECREF(num);
+      if (overflow || v > hi) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_OverflowError, "value %R is out of range for pixel type %s (%s)", obj,
+                     info->code, info->numpy);
+        return -1;
+      }
+      switch (info->size) {
+      case 1: *(uint8_t *)out = (uint8_t)v; break;
+      case 2: *(uint16_t *)out = (uint16_t)v; break;
+      case 4: *(uint32_t *)out = (uint32_t)v; break;
+      default: *(uint64_t *)out = (uint64_t)v; break;
+      }
+    }
+    return 0;
+  }
+  case 'f': {
+    double v;
+    if (PyComplex_Check(obj)) {
+      PyErr_Format(PyExc_TypeError, "a complex value cannot be stored in a %s pixel",
+                   info->numpy);
+      return -1;
+    }
+    v = PyFloat_AsDouble(obj);
+    if (v == -1.0 && PyErr_Occurred()) return -1;
+    if (info->size == 4)
+      *(float *)out = (float)v;
+    else
+      *(double *)out = v;
+    return 0;
+  }
+  case 'c': {
+    Py_complex c = PyComplex_AsCComplex(obj);
+    if (c.real == -1.0 && PyErr_Occurred()) return -1;
+    if (info->size == 8) {
+      float parts[2] = {(float)c.real, (float)c.imag};
+      memcpy(out, parts, sizeof parts);
+    } else {
+      double parts[2] = {c.real, c.imag};
+      memcpy(out, parts, sizeof parts);
+    }
+    return 0;
+  }
+  default: break;
+  }
+  PyErr_SetString(PyExc_TypeError, "unsupported pixel type");
+  return -1;
+}
+
+PyObject *ndw_py_from_component(ndw_pixel_type t, const void *p) {
+  const ndw_pixel_info *info = ndw_pixel_type_info(t);
+  switch (info->kind) {
+  case 'b': return PyBool_FromLong(*(const ndw_bool *)p);
+  case 'i':
+    switch (info->size) {
+    case 1: return PyLong_FromLong(*(const int8_t *)p);
+    case 2: return PyLong_FromLong(*(const int16_t *)p);
+    case 4: return PyLong_FromLong(*(const int32_t *)p);
+    default: return PyLong_FromLongLong(*(const int64_t *)p);
+    }
+  case 'u':
+    switch (info->size) {
+    case 1: return PyLong_FromUnsignedLong(*(const uint8_t *)p);
+    case 2: return PyLong_FromUnsignedLong(*(const uint16_t *)p);
+    case 4: return PyLong_FromUnsignedLong(*(const uint32_t *)p);
+    default: return PyLong_FromUnsignedLongLong(*(const uint64_t *)p);
+    }
+  case 'f':
+    return PyFloat_FromDouble(info->size == 4 ? (double)*(const float *)p : *(const double *)p);
+  case 'c':
+    if (info->size == 8) {
+      float parts[2];
+      memcpy(parts, p, sizeof parts);
+      return PyComplex_FromDoubles(parts[0], parts[1]);
+    } else {
+      double parts[2];
+      memcpy(parts, p, sizeof parts);
+      return PyComplex_FromDoubles(parts[0], parts[1]);
+    }
+  default: break;
+  }
+  PyErr_SetString(PyExc_TypeError, "unsupported pixel type");
+  return NULL;
+}
+
+/* A whole pixel: one component, or a sequence of `n` for vector images
+ * (a scalar repeats when `broadcast`).  `out` has room for n components. */
+static int ndw_py_to_pixel(const ndw_image *im, PyObject *value, void *out, int broadcast) {
+  ndw_pixel_type t = ndw_image_pixel_type(im);
+  unsigned n = ndw_image_components(im);
+  size_t size = ndw_pixel_type_size(t);
+  PyObject *fast;
+  if (!ndw_image_is_vector(im)) return ndw_py_to_component(t, value, out);
+  if (broadcast && !PySequence_Check(value)) {
+    if (ndw_py_to_component(t, value, out) < 0) return -1;
+    for (unsigned c = 1; c < n; ++c) memcpy((char *)out + c * size, out, size);
+    return 0;
+  }
+  if ((fast = ndw_py_fast(value, n, "vector pixel")) == NULL) return -1;
+  for (unsigned c = 0; c < n; ++c)
+    if (ndw_py_to_component(t, PySequence_Fast_GET_ITEM(fast, c), (char *)out + c * size) < 0) {
+      Py_DECREF(fast);
+      return -1;
+    }
+  Py_DECREF(fast);
+  return 0;
+}
+
+static PyObject *ndw_py_from_pixel(const ndw_image *im, const void *p) {
+  ndw_pixel_type t = ndw_image_pixel_type(im);
+  unsigned n = ndw_image_components(im);
+  size_t size = ndw_pixel_type_size(t);
+  PyObject *tuple;
+  if (!ndw_image_is_vector(im)) return ndw_py_from_component(t, p);
+  if ((tuple = PyTuple_New(n)) == NULL) return NULL;
+  for (unsigned c = 0; c < n; ++c) {
+    PyObject *x = ndw_py_from_component(t, (const char *)p + c * size);
+    if (x == NULL) {
+      Py_DECREF(tuple);
+      return NULL;
+    }
+    PyTuple_SET_ITEM(tuple, c, x);
+  }
+  return tuple;
+}
+
+/* Room for one pixel, on the stack when small. */
+typedef struct ndw_py_pixel_buf {
+  char small[256];
+  void *p;
+} ndw_py_pixel_buf;
+
+static void *ndw_py_pixel_alloc(ndw_py_pixel_buf *b, const ndw_image *im) {
+  size_t bytes = ndw_image_components(im) * ndw_pixel_type_size(ndw_image_pixel_type(im));
+  b->p = bytes <= sizeof b->small ? b->small : PyMem_Malloc(bytes);
+  if (b->p == NULL) PyErr_NoMemory();
+  return b->p;
+}
+
+static void ndw_py_pixel_free(ndw_py_pixel_buf *b) {
+  if (b->p != NULL && b->p != b->small) PyMem_Free(b->p);
+}
+
+/* ---- images -------------------------------------------------------------- */
+
+ndw_image *ndw_py_image_new(ndw_pixel_type t, unsigned dim, int vector) {
+  ndw_image *im = NULL;
+  if (ndw_py_check(ndw_image_new(t, dim, vector, &im)) < 0) return NULL;
+  return im;
+}
+
+void ndw_py_image_free(ndw_image *im) {
+  /* Python frees an image only when no view holds it, so this succeeds. */
+  (void)ndw_image_free(im);
+}
+
+PyObject *ndw_py_image_set_regions(ndw_image *im, PyObject *region) {
+  unsigned dim = ndw_image_dimension(im);
+  int64_t index[NDW_MAX_DIM] = {0};
+  uint64_t size[NDW_MAX_DIM];
+  if (PyObject_HasAttrString(region, "GetSize") && PyObject_HasAttrString(region, "GetIndex")) {
+    PyObject *s = PyObject_CallMethod(region, "GetSize", NULL), *i;
+    if (s == NULL) return NULL;
+    i = PyObject_CallMethod(region, "GetIndex", NULL);
+    if (i == NULL || ndw_py_to_sizes(s, dim, size, "region size") < 0 ||
+        ndw_py_to_int64s(i, dim, index, "region index") < 0) {
+      Py_DECREF(s);
+      Py_XDECREF(i);
+      return NULL;
+    }
+    Py_DECREF(s);
+    Py_DECREF(i);
+  } else if (ndw_py_to_sizes(region, dim, size, "size") < 0) {
+    return NULL;
+  }
+  return ndw_py_status(ndw_image_set_regions(im, index, size));
+}
+
+PyObject *ndw_py_image_allocate(ndw_image *im, int initialize) {
+  return ndw_py_status(ndw_image_allocate(im, initialize));
+}
+
+PyObject *ndw_py_image_fill(ndw_image *im, PyObject *value) {
+  ndw_py_pixel_buf b;
+  ndw_status st;
+  uint64_t bytes;
+  if (ndw_py_pixel_alloc(&b, im) == NULL) return NULL;
+  if (ndw_py_to_pixel(im, value, b.p, 1) < 0) {
+    ndw_py_pixel_free(&b);
+    return NULL;
+  }
+  bytes = ndw_image_number_of_pixels(im) * ndw_image_components(im) *
+          ndw_pixel_type_size(ndw_image_pixel_type(im));
+  if (bytes >= NDW_PY_NOGIL_BYTES) {
+    Py_BEGIN_ALLOW_THREADS
+    st = ndw_image_fill(im, b.p);
+    Py_END_ALLOW_THREADS
+  } else {
+    st = ndw_image_fill(im, b.p);
+  }
+  ndw_py_pixel_free(&b);
+  return ndw_py_status(st);
+}
+
+PyObject *ndw_py_image_get_pixel(ndw_image *im, PyObject *index) {
+  int64_t idx[NDW_MAX_DIM];
+  ndw_py_pixel_buf b;
+  PyObject *result = NULL;
+  if (ndw_py_to_int64s(index, ndw_image_dimension(im), idx, "index") < 0) return NULL;
+  if (ndw_py_pixel_alloc(&b, im) == NULL) return NULL;
+  if (ndw_py_check(ndw_image_get_pixel(im, idx, b.p)) == 0) result = ndw_py_from_pixel(im, b.p);
+  ndw_py_pixel_free(&b);
+  return result;
+}
+
+PyObject *ndw_py_image_set_pixel(ndw_image *im, PyObject *index, PyObject *value) {
+  int64_t idx[NDW_MAX_DIM];
+  ndw_py_pixel_buf b;
+  PyObject *result = NULL;
+  if (ndw_py_to_int64s(index, ndw_image_dimension(im), idx, "index") < 0) return NULL;
+  if (ndw_py_pixel_alloc(&b, im) == NULL) return NULL;
+  if (ndw_py_to_pixel(im, value, b.p, 0) == 0) result = ndw_py_status(ndw_image_set_pixel(im, idx, b.p));
+  ndw_py_pixel_free(&b);
+  return result;
+}
+
+PyObject *ndw_py_image_set_spacing(ndw_image *im, PyObject *value) {
+  double v[NDW_MAX_DIM];
+  if (ndw_py_to_doubles(value, ndw_image_dimension(im), v, 1, "spacing") < 0) return NULL;
+  return ndw_py_status(ndw_image_set_spacing(im, v));
+}
+
+PyObject *ndw_py_image_get_spacing(ndw_image *im) {
+  double v[NDW_MAX_DIM];
+  ndw_image_get_spacing(im, v);
+  return ndw_py_tuple_double(v, ndw_image_dimension(im));
+}
+
+PyObject *ndw_py_image_set_origin(ndw_image *im, PyObject *value) {
+  double v[NDW_MAX_DIM];
+  if (ndw_py_to_doubles(value, ndw_image_dimension(im), v, 1, "origin") < 0) return NULL;
+  return ndw_py_status(ndw_image_set_origin(im, v));
+}
+
+PyObject *ndw_py_image_get_origin(ndw_image *im) {
+  double v[NDW_MAX_DIM];
+  ndw_image_get_origin(im, v);
+  return ndw_py_tuple_double(v, ndw_image_dimension(im));
+}
+
+PyObject *ndw_py_image_set_direction(ndw_image *im, PyObject *value) {
+  unsigned n = ndw_image_dimension(im);
+  double m[NDW_MAX_DIM * NDW_MAX_DIM];
+  PyObject *rows = ndw_py_fast(value, n, "direction");
+  if (rows == NULL) return NULL;
+  for (unsigned r = 0; r < n; ++r)
+    if (ndw_py_to_doubles(PySequence_Fast_GET_ITEM(rows, r), n, m + r * n, 0,
+                          "direction row") < 0) {
+      Py_DECREF(rows);
+      return NULL;
+    }
+  Py_DECREF(rows);
+  return ndw_py_status(ndw_image_set_direction(im, m));
+}
+
+PyObject *ndw_py_image_get_direction(ndw_image *im) {
+  unsigned n = ndw_image_dimension(im);
+  double m[NDW_MAX_DIM * NDW_MAX_DIM];
+  PyObject *rows;
+  ndw_image_get_direction(im, m);
+  if ((rows = PyTuple_New(n)) == NULL) return NULL;
+  for (unsigned r = 0; r < n; ++r) {
+    PyObject *row = ndw_py_tuple_double(m + r * n, n);
+    if (row == NULL) {
+      Py_DECREF(rows);
+      return NULL;
+    }
+    PyTuple_SET_ITEM(rows, r, row);
+  }
+  return rows;
+}
+
+PyObject *ndw_py_image_set_components(ndw_image *im, PyObject *value) {
+  long long n;
+  PyObject *num = PyNumber_Index(value);
+  if (num == NULL) return NULL;
+  n = PyLong_AsLongLong(num);
+  Py_DECREF(num);
+  if (n == -1 && PyErr_Occurred()) return NULL;
+  if (n < 1 || n > UINT32_MAX) {
+    PyErr_Format(PyExc_ValueError, "components per pixel must be in 1..%u, got %lld",
+                 (unsigned)UINT32_MAX, n);
+    return NULL;
+  }
+  return ndw_py_status(ndw_image_set_components(im, (unsigned)n));
+}
+
+PyObject *ndw_py_image_repr(ndw_image *im, const char *pyname) {
+  unsigned n = ndw_image_dimension(im);
+  uint64_t size[NDW_MAX_DIM];
+  int64_t index[NDW_MAX_DIM];
+  PyObject *s, *i, *sp, *o, *r = NULL;
+  const char *state = !ndw_image_is_allocated(im) ? "unallocated"
+                      : ndw_image_is_readonly(im) ? "read-only view"
+                                                  : "allocated";
+  ndw_image_get_size(im, size);
+  ndw_image_get_index(im, index);
+  s = ndw_py_tuple_uint64(size, n);
+  i = ndw_py_tuple_int64(index, n);
+  sp = ndw_py_image_get_spacing(im);
+  o = ndw_py_image_get_origin(im);
+  if (s && i && sp && o)
+    r = PyUnicode_FromFormat("<ndwrap.%s size=%R index=%R spacing=%R origin=%R components=%u %s>",
+                             pyname, s, i, sp, o, ndw_image_components(im), state);
+  Py_XDECREF(s);
+  Py_XDECREF(i);
+  Py_XDECREF(sp);
+  Py_XDECREF(o);
+  return r;
+}
+
+PyObject *ndw_py_image_info(ndw_image *im) {
+  return Py_BuildValue("{s:O,s:O,s:O,s:l}", "allocated",
+                       ndw_image_is_allocated(im) ? Py_True : Py_False, "contiguous",
+                       ndw_image_is_contiguous(im) ? Py_True : Py_False, "readonly",
+                       ndw_image_is_readonly(im) ? Py_True : Py_False, "exports",
+                       ndw_image_exports(im));
+}
+
+/* Release a Py_buffer held by an image or vnl object; may run without the
+ * GIL held (a C caller freeing the image), so take it. */
+static void ndw_py_release_pybuffer(void *context) {
+  PyGILState_STATE g = PyGILState_Ensure();
+  PyBuffer_Release((Py_buffer *)context);
+  PyMem_Free(context);
+  PyGILState_Release(g);
+}
+
+/* Acquire obj's buffer (strides and format) into a heap Py_buffer. */
+static Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
+  Py_buffer *pb = PyMem_Malloc(sizeof *pb);
+  if (pb == NULL) {
+    PyErr_NoMemory();
+    return NULL;
+  }
+  if (PyObject_GetBuffer(obj, pb, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
+    PyMem_Free(pb);
+    return NULL;
+  }
+  if (pb->ndim > NDW_MAX_DIM + 1) {
+    PyErr_Format(PyExc_ValueError, "arrays of more than %d dimensions are not supported",
+                 NDW_MAX_DIM + 1);
+    PyBuffer_Release(pb);
+    PyMem_Free(pb);
+    return NULL;
+  }
+  memset(d, 0, sizeof *d);
+  d->data = pb->buf;
+  d->ndim = pb->ndim;
+  d->itemsize = (size_t)pb->itemsize;
+  d->readonly = pb->readonly;
+  d->format = pb->format;
+  for (int i = 0; i < pb->ndim; ++i) {
+    d->shape[i] = pb->shape[i];
+    d->strides[i] = pb->strides[i];
+  }
+  return pb;
+}
+
+ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObject *obj,
+                             int is_vector, int writable) {
+  ndw_buffer_desc d;
+  Py_buffer *pb;
+  ndw_image *im = ndw_py_image_new(t, dim, vector);
+  if (im == NULL) return NULL;
+  if ((pb = ndw_py_acquire(obj, writable, &d)) == NULL) {
+    ndw_image_free(im);
+    return NULL;
+  }
+  /* from here on the image owns pb: the release callback runs on failure */
+  if (ndw_py_check(ndw_image_view_buffer(im, &d, is_vector, ndw_py_release_pybuffer, pb)) < 0) {
+    ndw_image_free(im);
+    return NULL;
+  }
+  return im;
+}
+
+ndw_image *ndw_py_image_copy(ndw_image *im) {
+  ndw_image *out = NULL;
+  ndw_status st;
+  Py_BEGIN_ALLOW_THREADS
+  st = ndw_image_duplicate(im, &out);
+  Py_END_ALLOW_THREADS
+  if (ndw_py_check(st) < 0) return NULL;
+  return out;
+}
+
+PyObject *ndw_py_image_copy_into(ndw_image *im, PyObject *target) {
+  Py_buffer pb;
+  ndw_buffer_desc d;
+  ndw_status st;
+  uint64_t want = ndw_image_number_of_pixels(im) * ndw_image_components(im) *
+                  ndw_pixel_type_size(ndw_image_pixel_type(im));
+  if (ndw_image_describe_buffer(im, 0, &d) != NDW_OK) return ndw_py_raise(ndw_last_status());
+  if (PyObject_GetBuffer(target, &pb, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) return NULL;
+  if ((uint64_t)pb.len != want) {
+    PyBuffer_Release(&pb);
+    PyErr_Format(PyExc_ValueError, "target holds %zd bytes, the image %llu", pb.len,
+                 (unsigned long long)want);
+    return NULL;
+  }
+  Py_BEGIN_ALLOW_THREADS
+  st = ndw_image_copy_to_contiguous(im, pb.buf);
+  Py_END_ALLOW_THREADS
+  PyBuffer_Release(&pb);
+  return ndw_py_status(st);
+}
+
+/* Per-export storage for shape and strides (view->internal). */
+typedef struct ndw_py_export {
+  Py_ssize_t shape[NDW_MAX_DIM + 1];
+  Py_ssize_t strides[NDW_MAX_DIM + 1];
+} ndw_py_export;
+
+/* Fill `view` from a description, honouring the consumer's request flags. */
+static int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view,
+                            int flags) {
+  ndw_py_export *ex;
+  Py_ssize_t len = (Py_ssize_t)d->itemsize;
+  if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && d->readonly) {
+    PyErr_SetString(PyExc_BufferError, "the buffer is read-only");
+    return -1;
+  }
+  if ((ex = PyMem_Malloc(sizeof *ex)) == NULL) {
+    PyErr_NoMemory();
+    return -1;
+  }
+  for (int i = 0; i < d->ndim; ++i) {
+    ex->shape[i] = (Py_ssize_t)d->shape[i];
+    ex->strides[i] = (Py_ssize_t)d->strides[i];
+    len *= ex->shape[i];
+  }
+  view->buf = d->data;
+  view->obj = NULL;
+  view->len = len;
+  view->itemsize = (Py_ssize_t)d->itemsize;
+  view->readonly = d->readonly;
+  view->ndim = d->ndim;
+  view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? (char *)d->format : NULL;
+  view->shape = ex->shape;
+  view->strides = ex->strides;
+  view->suboffsets = NULL;
+  view->internal = ex;
+  if (((flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS && !PyBuffer_IsContiguous(view, 'C')) ||
+      ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS && !PyBuffer_IsContiguous(view, 'F')) ||
+      ((flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS &&
+       !PyBuffer_IsContiguous(view, 'A')) ||
+      ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !PyBuffer_IsContiguous(view, 'C'))) {
+    PyMem_Free(ex);
+    view->internal = NULL;
+    PyErr_SetString(PyExc_BufferError,
+                    "the consumer asked for a contiguous buffer; this one is strided "
+                    "(ask with strides, e.g. numpy.asarray)");
+    return -1;
+  }
+  if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES) view->strides = NULL;
+  if ((flags & PyBUF_ND) != PyBUF_ND) {
+    view->shape = NULL;
+    view->ndim = 1;
+  }
+  view->obj = self;
+  Py_INCREF(self);
+  return 0;
+}
+
+int ndw_py_image_getbuffer(ndw_image *im, PyObject *self, Py_buffer *view, int flags) {
+  ndw_buffer_desc d;
+  view->obj = NULL;
+  if (ndw_image_describe_buffer(im, 0, &d) != NDW_OK) {
+    PyErr_SetString(PyExc_BufferError, ndw_last_error());
+    return -1;
+  }
+  if (ndw_py_fill_view(&d, self, view, flags) < 0) return -1;
+  (void)ndw_image_export_acquire(im);
+  return 0;
+}
+
+void ndw_py_image_releasebuffer(ndw_image *im, Py_buffer *view) {
+  ndw_image_export_release(im);
+  PyMem_Free(view->internal);
+  view->internal = NULL;
+}
+
+/* ---- vnl ----------------------------------------------------------------- */
+
+static int ndw_py_to_u64(PyObject *obj, uint64_t *out, const char *what) {
+  PyObject *num;
+  long long v;
+  if (obj == NULL || obj == Py_None) {
+    *out = 0;
+    return 0;
+  }
+  if ((num = PyNumber_Index(obj)) == NULL) return -1;
+  v = PyLong_AsLongLong(num);
+  Py_DECREF(num);
+  if (v == -1 && PyErr_Occurred()) return -1;
+  if (v < 0) {
+    PyErr_Format(PyExc_ValueError, "%s = %lld is negative", what, v);
+    return -1;
+  }
+  *out = (uint64_t)v;
+  return 0;
+}
+
+ndw_vnl *ndw_py_vnl_new(ndw_pixel_type t, int matrix, PyObject *rows, PyObject *cols) {
+  ndw_vnl *v = NULL;
+  uint64_t r, c = 1;
+  if (ndw_py_to_u64(rows, &r, matrix ? "rows" : "size") < 0) return NULL;
+  if (matrix && ndw_py_to_u64(cols, &c, "cols") < 0) return NULL;
+  if (ndw_py_check(ndw_vnl_new(t, matrix, &v)) < 0) return NULL;
+  if (ndw_py_check(ndw_vnl_set_size(v, r, c)) < 0) {
+    ndw_vnl_free(v);
+    return NULL;
+  }
+  return v;
+}
+
+void ndw_py_vnl_free(ndw_vnl *v) { (void)ndw_vnl_free(v); }
+
+PyObject *ndw_py_vnl_set_size(ndw_vnl *v, PyObject *rows, PyObject *cols) {
+  uint64_t r, c = 1;
+  if (ndw_py_to_u64(rows, &r, ndw_vnl_is_matrix(v) ? "rows" : "size") < 0) return NULL;
+  if (ndw_vnl_is_matrix(v) && ndw_py_to_u64(cols, &c, "cols") < 0) return NULL;
+  return ndw_py_status(ndw_vnl_set_size(v, r, c));
+}
+
+/* Python-style index (negative counts from the end) into 0..n-1. */
+static int ndw_py_vnl_index(PyObject *obj, uint64_t n, uint64_t *out) {
+  PyObject *num;
+  long long i;
+  if (obj == NULL || obj == Py_None) {
+    *out = 0;
+    return 0;
+  }
+  if ((num = PyNumber_Index(obj)) == NULL) return -1;
+  i = PyLong_AsLongLong(num);
+  Py_DECREF(num);
+  if (i == -1 && PyErr_Occurred()) return -1;
+  if (i < 0) i += (long long)n;
+  if (i < 0 || (uint64_t)i >= n) {
+    PyErr_Format(PyExc_IndexError, "index %R is out of range for length %llu", obj,
+                 (unsigned long long)n);
+    return -1;
+  }
+  *out = (uint64_t)i;
+  return 0;
+}
+
+PyObject *ndw_py_vnl_get(ndw_vnl *v, PyObject *row, PyObject *col) {
+  uint64_t r, c;
+  char buf[16];
+  if (ndw_py_vnl_index(row, ndw_vnl_rows(v), &r) < 0 ||
+      ndw_py_vnl_index(ndw_vnl_is_matrix(v) ? col : NULL, ndw_vnl_cols(v), &c) < 0)
+    return NULL;
+  if (ndw_py_check(ndw_vnl_get(v, r, c, buf)) < 0) return NULL;
+  return ndw_py_from_component(ndw_vnl_pixel_type(v), buf);
+}
+
+PyObject *ndw_py_vnl_put(ndw_vnl *v, PyObject *row, PyObject *col, PyObject *value) {
+  uint64_t r, c;
+  char buf[16];
+  if (ndw_py_vnl_index(row, ndw_vnl_rows(v), &r) < 0 ||
+      ndw_py_vnl_index(ndw_vnl_is_matrix(v) ? col : NULL, ndw_vnl_cols(v), &c) < 0 ||
+      ndw_py_to_component(ndw_vnl_pixel_type(v), value, buf) < 0)
+    return NULL;
+  return ndw_py_status(ndw_vnl_put(v, r, c, buf));
+}
+
+PyObject *ndw_py_vnl_fill(ndw_vnl *v, PyObject *value) {
+  char buf[16];
+  if (ndw_py_to_component(ndw_vnl_pixel_type(v), value, buf) < 0) return NULL;
+  return ndw_py_status(ndw_vnl_fill(v, buf));
+}
+
+PyObject *ndw_py_vnl_repr(ndw_vnl *v, const char *pyname) {
+  if (ndw_vnl_is_matrix(v))
+    return PyUnicode_FromFormat("<ndwrap.%s %llux%llu%s>", pyname,
+                                (unsigned long long)ndw_vnl_rows(v),
+                                (unsigned long long)ndw_vnl_cols(v),
+                                ndw_vnl_is_readonly(v) ? " read-only view" : "");
+  return PyUnicode_FromFormat("<ndwrap.%s size=%llu%s>", pyname,
+                              (unsigned long long)ndw_vnl_rows(v),
+                              ndw_vnl_is_readonly(v) ? " read-only view" : "");
+}
+
+ndw_vnl *ndw_py_vnl_view(ndw_pixel_type t, int matrix, PyObject *obj, int writable) {
+  ndw_buffer_desc d;
+  Py_buffer *pb;
+  ndw_vnl *v = NULL;
+  if (ndw_py_check(ndw_vnl_new(t, matrix, &v)) < 0) return NULL;
+  if ((pb = ndw_py_acquire(obj, writable, &d)) == NULL) {
+    ndw_vnl_free(v);
+    return NULL;
+  }
+  if (ndw_py_check(ndw_vnl_view_buffer(v, &d, ndw_py_release_pybuffer, pb)) < 0) {
+    ndw_vnl_free(v);
+    return NULL;
+  }
+  return v;
+}
+
+ndw_vnl *ndw_py_vnl_copy(ndw_vnl *src) {
+  ndw_vnl *v = NULL;
+  size_t bytes = (size_t)ndw_vnl_size(src) * ndw_pixel_type_size(ndw_vnl_pixel_type(src));
+  if (ndw_py_check(ndw_vnl_new(ndw_vnl_pixel_type(src), ndw_vnl_is_matrix(src), &v)) < 0)
+    return NULL;
+  if (ndw_py_check(ndw_vnl_set_size(v, ndw_vnl_rows(src), ndw_vnl_cols(src))) < 0) {
+    ndw_vnl_free(v);
+    return NULL;
+  }
+  if (bytes) memcpy(ndw_vnl_data(v), ndw_vnl_data(src), bytes);
+  return v;
+}
+
+int ndw_py_vnl_getbuffer(ndw_vnl *v, PyObject *self, Py_buffer *view, int flags) {
+  ndw_buffer_desc d;
+  static char empty;
+  view->obj = NULL;
+  ndw_vnl_describe_buffer(v, &d);
+  if (d.data == NULL) d.data = &empty; /* an empty vector still exports */
+  if (ndw_py_fill_view(&d, self, view, flags) < 0) return -1;
+  (void)ndw_vnl_export_acquire(v);
+  return 0;
+}
+
+void ndw_py_vnl_releasebuffer(ndw_vnl *v, Py_buffer *view) {
+  ndw_vnl_export_release(v);
+  PyMem_Free(view->internal);
+  view->internal = NULL;
+}
+
+/* ---- geometry ------------------------------------------------------------ */
+
+static int ndw_py_geom_index(unsigned n, Py_ssize_t *i) {
+  if (*i < 0) *i += n;
+  if (*i < 0 || *i >= (Py_ssize_t)n) {
+    PyErr_SetString(PyExc_IndexError, "index out of range");
+    return -1;
+  }
+  return 0;
+}
+
+PyObject *ndw_py_geom_getitem(const void *v, unsigned n, int is_signed, Py_ssize_t i) {
+  if (ndw_py_geom_index(n, &i) < 0) return NULL;
+  return is_signed ? PyLong_FromLongLong(((const int64_t *)v)[i])
+                   : PyLong_FromUnsignedLongLong(((const uint64_t *)v)[i]);
+}
+
+int ndw_py_geom_setitem(void *v, unsigned n, int is_signed, Py_ssize_t i, PyObject *value) {
+  PyObject *num;
+  long long x;
+  if (value == NULL) {
+    PyErr_SetString(PyExc_TypeError, "cannot delete elements");
+    return -1;
+  }
+  if (ndw_py_geom_index(n, &i) < 0 || (num = PyNumber_Index(value)) == NULL) return -1;
+  x = PyLong_AsLongLong(num);
+  Py_DECREF(num);
+  if (x == -1 && PyErr_Occurred()) return -1;
+  if (!is_signed && x < 0) {
+    PyErr_Format(PyExc_ValueError, "a size must not be negative, got %lld", x);
+    return -1;
+  }
+  if (is_signed)
+    ((int64_t *)v)[i] = x;
+  else
+    ((uint64_t *)v)[i] = (uint64_t)x;
+  return 0;
+}
+
+int ndw_py_geom_init(void *v, unsigned n, int is_signed, PyObject *values) {
+  if (values == NULL || values == Py_None) {
+    memset(v, 0, n * 8);
+    return 0;
+  }
+  if (PyLong_Check(values)) { /* Size3(5) fills, like Fill(5) */
+    for (unsigned i = 0; i < n; ++i)
+      if (ndw_py_geom_setitem(v, n, is_signed, (Py_ssize_t)i, values) < 0) return -1;
+    return 0;
+  }
+  return is_signed ? ndw_py_to_int64s(values, n, v, "index")
+                   : ndw_py_to_sizes(values, n, v, "size");
+}
+
+PyObject *ndw_py_geom_repr(const void *v, unsigned n, int is_signed, const char *pyname) {
+  PyObject *t = is_signed ? ndw_py_tuple_int64(v, n) : ndw_py_tuple_uint64(v, n);
+  PyObject *list, *r;
+  if (t == NULL) return NULL;
+  list = PySequence_List(t);
+  Py_DECREF(t);
+  if (list == NULL) return NULL;
+  r = PyUnicode_FromFormat("ndwrap.%s(%R)", pyname, list);
+  Py_DECREF(list);
+  return r;
+}
+
+PyObject *ndw_py_geom_richcompare(const void *v, unsigned n, int is_signed, PyObject *other,
+                                  int op) {
+  int64_t o[NDW_MAX_DIM];
+  int equal;
+  if (op != Py_EQ && op != Py_NE) Py_RETURN_NOTIMPLEMENTED;
+  if (!PySequence_Check(other) || PySequence_Size(other) != (Py_ssize_t)n) {
+    PyErr_Clear();
+    Py_RETURN_NOTIMPLEMENTED;
+  }
+  if (ndw_py_to_int64s(other, n, o, "other") < 0) {
+    PyErr_Clear();
+    Py_RETURN_NOTIMPLEMENTED;
+  }
+  equal = 1;
+  for (unsigned i = 0; i < n; ++i) {
+    if (is_signed ? ((const int64_t *)v)[i] != o[i]
+                  : (o[i] < 0 || ((const uint64_t *)v)[i] != (uint64_t)o[i]))
+      equal = 0;
+  }
+  return PyBool_FromLong(op == Py_EQ ? equal : !equal);
+}
+
+PyObject *ndw_py_region_repr(const int64_t *index, const uint64_t *size, unsigned n,
+                             const char *pyname) {
+  PyObject *i = ndw_py_tuple_int64(index, n), *s = ndw_py_tuple_uint64(size, n), *r = NULL;
+  if (i && s) r = PyUnicode_FromFormat("ndwrap.%s(index=%R, size=%R)", pyname, i, s);
+  Py_XDECREF(i);
+  Py_XDECREF(s);
+  return r;
+}
+
+int ndw_py_region_init(int64_t *index, uint64_t *size, unsigned n, PyObject *a, PyObject *b) {
+  memset(index, 0, n * sizeof *index);
+  memset(size, 0, n * sizeof *size);
+  if (a == NULL || a == Py_None) return 0;
+  if (b == NULL || b == Py_None) /* ImageRegion(size) */
+    return ndw_py_to_sizes(a, n, size, "size");
+  if (ndw_py_to_int64s(a, n, index, "index") < 0) return -1; /* ImageRegion(index, size) */
+  return ndw_py_to_sizes(b, n, size, "size");
+}

@@ -1,0 +1,101 @@
+/* ndwrap's Python glue, written once over the runtime-typed core.
+ *
+ * The SWIG wrappers of every typed class (ImageF3, vnl_vectorUC, Size3, ...)
+ * are thin: each method forwards here with the generic object.  Functions
+ * returning PyObject* return a new reference, or NULL with a Python
+ * exception set; functions returning int return 0 or -1 (exception set).
+ * Status codes become exceptions in exactly one place: ndw_py_raise().
+ */
+#ifndef NDW_PY_H
+#define NDW_PY_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "ndw/buffer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Set the Python exception for `status` (message: ndw_last_error()) and
+ *  return NULL.  The one status -> exception mapping of DESIGN.md. */
+PyObject *ndw_py_raise(ndw_status status);
+/** 0 for NDW_OK, else -1 with the exception set by ndw_py_raise. */
+int ndw_py_check(ndw_status status);
+/** Py_None for NDW_OK (new reference), else NULL via ndw_py_raise. */
+PyObject *ndw_py_status(ndw_status status);
+
+/* ---- conversions ------------------------------------------------------- */
+int ndw_py_to_int64s(PyObject *seq, unsigned n, int64_t *out, const char *what);
+int ndw_py_to_sizes(PyObject *seq, unsigned n, uint64_t *out, const char *what);
+/** `allow_scalar`: a single number is repeated n times. */
+int ndw_py_to_doubles(PyObject *obj, unsigned n, double *out, int allow_scalar,
+                      const char *what);
+PyObject *ndw_py_tuple_int64(const int64_t *v, unsigned n);
+PyObject *ndw_py_tuple_uint64(const uint64_t *v, unsigned n);
+PyObject *ndw_py_tuple_double(const double *v, unsigned n);
+/** One component of pixel type `t` from a Python number (exact: out-of-range
+ *  integers raise OverflowError, floats for integer types raise TypeError). */
+int ndw_py_to_component(ndw_pixel_type t, PyObject *obj, void *out);
+PyObject *ndw_py_from_component(ndw_pixel_type t, const void *p);
+
+/* ---- images -------------------------------------------------------------- */
+ndw_image *ndw_py_image_new(ndw_pixel_type t, unsigned dim, int vector);
+void ndw_py_image_free(ndw_image *im);
+PyObject *ndw_py_image_set_regions(ndw_image *im, PyObject *region);
+PyObject *ndw_py_image_allocate(ndw_image *im, int initialize);
+PyObject *ndw_py_image_fill(ndw_image *im, PyObject *value);
+PyObject *ndw_py_image_get_pixel(ndw_image *im, PyObject *index);
+PyObject *ndw_py_image_set_pixel(ndw_image *im, PyObject *index, PyObject *value);
+PyObject *ndw_py_image_set_spacing(ndw_image *im, PyObject *value);
+PyObject *ndw_py_image_get_spacing(ndw_image *im);
+PyObject *ndw_py_image_set_origin(ndw_image *im, PyObject *value);
+PyObject *ndw_py_image_get_origin(ndw_image *im);
+PyObject *ndw_py_image_set_direction(ndw_image *im, PyObject *value);
+PyObject *ndw_py_image_get_direction(ndw_image *im);
+PyObject *ndw_py_image_set_components(ndw_image *im, PyObject *value);
+PyObject *ndw_py_image_repr(ndw_image *im, const char *pyname);
+/** Layout facts for the Python layer: a dict (allocated, contiguous,
+ *  readonly, exports, owns_buffer). */
+PyObject *ndw_py_image_info(ndw_image *im);
+/** New image of (t, dim, vector) viewing `obj`'s buffer (held until the
+ *  image lets go of it).  `writable` demands a writable buffer. */
+ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObject *obj,
+                             int is_vector, int writable);
+/** New contiguous copy of the pixels (GIL released for large copies). */
+ndw_image *ndw_py_image_copy(ndw_image *im);
+/** Copy the pixels into a writable C-contiguous buffer of the array shape. */
+PyObject *ndw_py_image_copy_into(ndw_image *im, PyObject *target);
+int ndw_py_image_getbuffer(ndw_image *im, PyObject *self, Py_buffer *view, int flags);
+void ndw_py_image_releasebuffer(ndw_image *im, Py_buffer *view);
+
+/* ---- vnl ----------------------------------------------------------------- */
+ndw_vnl *ndw_py_vnl_new(ndw_pixel_type t, int matrix, PyObject *rows, PyObject *cols);
+void ndw_py_vnl_free(ndw_vnl *v);
+PyObject *ndw_py_vnl_set_size(ndw_vnl *v, PyObject *rows, PyObject *cols);
+PyObject *ndw_py_vnl_get(ndw_vnl *v, PyObject *row, PyObject *col);
+PyObject *ndw_py_vnl_put(ndw_vnl *v, PyObject *row, PyObject *col, PyObject *value);
+PyObject *ndw_py_vnl_fill(ndw_vnl *v, PyObject *value);
+PyObject *ndw_py_vnl_repr(ndw_vnl *v, const char *pyname);
+ndw_vnl *ndw_py_vnl_view(ndw_pixel_type t, int matrix, PyObject *obj, int writable);
+ndw_vnl *ndw_py_vnl_copy(ndw_vnl *v);
+int ndw_py_vnl_getbuffer(ndw_vnl *v, PyObject *self, Py_buffer *view, int flags);
+void ndw_py_vnl_releasebuffer(ndw_vnl *v, Py_buffer *view);
+
+/* ---- geometry (Size, Index: n values; signed for Index) ---------------- */
+PyObject *ndw_py_geom_getitem(const void *v, unsigned n, int is_signed, Py_ssize_t i);
+int ndw_py_geom_setitem(void *v, unsigned n, int is_signed, Py_ssize_t i, PyObject *value);
+int ndw_py_geom_init(void *v, unsigned n, int is_signed, PyObject *values);
+PyObject *ndw_py_geom_repr(const void *v, unsigned n, int is_signed, const char *pyname);
+PyObject *ndw_py_geom_richcompare(const void *v, unsigned n, int is_signed, PyObject *other,
+                                  int op);
+PyObject *ndw_py_region_repr(const int64_t *index, const uint64_t *size, unsigned n,
+                             const char *pyname);
+/** Parse ImageRegion(index_or_size=None, size=None) arguments. */
+int ndw_py_region_init(int64_t *index, uint64_t *size, unsigned n, PyObject *a, PyObject *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,78 @@
+/* vnl_vector<T> and vnl_matrix<T>: vnl's method names over the typed
+ * handles, exporting the buffer protocol (shape (n,) / (rows, cols)). */
+
+%{
+static int ndw_swig_vnl_getbuffer(PyObject *self, Py_buffer *view, int flags) {
+  return ndw_py_vnl_getbuffer((ndw_vnl *)((SwigPyObject *)self)->ptr, self, view, flags);
+}
+static void ndw_swig_vnl_releasebuffer(PyObject *self, Py_buffer *view) {
+  ndw_py_vnl_releasebuffer((ndw_vnl *)((SwigPyObject *)self)->ptr, view);
+}
+%}
+
+%define NDW_WRAP_VNL_COMMON(PYNAME, T, PTYPE, MATRIX)
+%rename(PYNAME) T;
+%feature("python:bf_getbuffer", functype="getbufferproc") T "ndw_swig_vnl_getbuffer";
+%feature("python:bf_releasebuffer", functype="releasebufferproc") T "ndw_swig_vnl_releasebuffer";
+%feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
+%feature("python:slot", "sq_length", functype="lenfunc") T::__len__;
+%rename(fill) T::py_fill;
+%rename(size) T::py_size;
+%rename(set_size) T::py_set_size;
+%rename(get) T::py_get;
+%rename(put) T::py_put;
+%rename(rows) T::py_rows;
+%rename(cols) T::py_cols;
+%newobject T::_view;
+%newobject T::_copy;
+typedef struct T {} T;
+%extend T {
+  ~T() { ndw_py_vnl_free((ndw_vnl *)$self); }
+  PyObject *py_fill(PyObject *value) { return ndw_py_vnl_fill((ndw_vnl *)$self, value); }
+  unsigned long long py_size() { return ndw_vnl_size((ndw_vnl *)$self); }
+  long __len__() { return (long)ndw_vnl_rows((ndw_vnl *)$self); }
+  PyObject *__repr__() { return ndw_py_vnl_repr((ndw_vnl *)$self, #PYNAME); }
+  static T *_view(PyObject *array, int writable = 0) {
+    return (T *)ndw_py_vnl_view(PTYPE, MATRIX, array, writable);
+  }
+  T *_copy() { return (T *)ndw_py_vnl_copy((ndw_vnl *)$self); }
+  int _exports() { return (int)ndw_vnl_exports((ndw_vnl *)$self); }
+}
+%enddef
+
+%define NDW_WRAP_VNL(NDW_CODE_, NDW_TOK_, NDW_CTYPE_)
+NDW_WRAP_VNL_COMMON(vnl_vector##NDW_CODE_, ndw_vnl_vector_##NDW_TOK_, NDW_PIXEL_##NDW_CODE_, 0)
+%feature("python:slot", "sq_item", functype="ssizeargfunc") ndw_vnl_vector_##NDW_TOK_::__getitem__;
+%extend ndw_vnl_vector_##NDW_TOK_ {
+  ndw_vnl_vector_##NDW_TOK_(PyObject *n = NULL) {
+    return (ndw_vnl_vector_##NDW_TOK_ *)ndw_py_vnl_new(NDW_PIXEL_##NDW_CODE_, 0, n, NULL);
+  }
+  PyObject *py_set_size(PyObject *n) { return ndw_py_vnl_set_size((ndw_vnl *)$self, n, NULL); }
+  PyObject *py_get(PyObject *i) { return ndw_py_vnl_get((ndw_vnl *)$self, i, NULL); }
+  PyObject *py_put(PyObject *i, PyObject *value) {
+    return ndw_py_vnl_put((ndw_vnl *)$self, i, NULL, value);
+  }
+  PyObject *__getitem__(long i) {
+    PyObject *index = PyLong_FromSsize_t(i), *r;
+    if (index == NULL) return NULL;
+    r = ndw_py_vnl_get((ndw_vnl *)$self, index, NULL);
+    Py_DECREF(index);
+    return r;
+  }
+}
+NDW_WRAP_VNL_COMMON(vnl_matrix##NDW_CODE_, ndw_vnl_matrix_##NDW_TOK_, NDW_PIXEL_##NDW_CODE_, 1)
+%extend ndw_vnl_matrix_##NDW_TOK_ {
+  ndw_vnl_matrix_##NDW_TOK_(PyObject *rows = NULL, PyObject *cols = NULL) {
+    return (ndw_vnl_matrix_##NDW_TOK_ *)ndw_py_vnl_new(NDW_PIXEL_##NDW_CODE_, 1, rows, cols);
+  }
+  PyObject *py_set_size(PyObject *rows, PyObject *cols) {
+    return ndw_py_vnl_set_size((ndw_vnl *)$self, rows, cols);
+  }
+  unsigned long long py_rows() { return ndw_vnl_rows((ndw_vnl *)$self); }
+  unsigned long long py_cols() { return ndw_vnl_cols((ndw_vnl *)$self); }
+  PyObject *py_get(PyObject *r, PyObject *c) { return ndw_py_vnl_get((ndw_vnl *)$self, r, c); }
+  PyObject *py_put(PyObject *r, PyObject *c, PyObject *value) {
+    return ndw_py_vnl_put((ndw_vnl *)$self, r, c, value);
+  }
+}
+%enddef

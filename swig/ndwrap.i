@@ -1,0 +1,15 @@
+/* ndwrap's SWIG index: one .i per concern; the instantiation lines come
+ * from the generator (ndw_instances.i in the build tree). */
+%module(package="ndwrap") ndwcore
+
+%{
+#include "ndw/buffer.h"
+#include "ndw_py.h"
+%}
+
+%include "ndw_status.i"
+%include "ndw_geometry.i"
+%include "ndw_image.i"
+%include "ndw_vnl.i"
+
+%include "ndw_instances.i"
