@@ -48,13 +48,14 @@ def _check_copy_arg(copy):
 
 def _array_view(image, keep):
     np = _numpy()
-    # memoryview() raises the exporter's own error (e.g. not allocated); a
-    # bare np.asarray would fall back to wrapping the image as an object.
-    if not image._info()["allocated"]:
-        raise RuntimeError(f"{type(image).__name__}: the image is not allocated: call Allocate() first")
+    # np.asarray() of an exporter whose getbuffer fails silently falls back
+    # to a 0-d object array: check first.
+    if not image._is_allocated():
+        raise RuntimeError(f"{type(image).__name__}: the image is not allocated: "
+                           "call Allocate() first")
     a = np.asarray(image)
     if keep:
-        a = a.transpose(_keep_axes_perm(a.ndim, type(image)._ndw_vector))
+        a = a.transpose(_keep_axes_perm(a.ndim, _reg.image_info(type(image))[2]))
     return a
 
 
@@ -64,7 +65,7 @@ def _array_copy(image, keep):
     out = np.empty(view.shape, view.dtype)
     image._copy_into(out)
     if keep:
-        out = out.transpose(_keep_axes_perm(out.ndim, type(image)._ndw_vector))
+        out = out.transpose(_keep_axes_perm(out.ndim, _reg.image_info(type(image))[2]))
     return out
 
 

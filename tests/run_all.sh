@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# ndwrap's whole test suite: the README's test command, run by .ci/run.
+#   1. install ndwrap with its test extras (pip, scikit-build-core, SWIG from PyPI)
+#   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
+#   3. the Python suite (pytest) against the installed package
+#   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
+#   5. consumer builds: find_package, pkg-config, C++, add_subdirectory
+set -euo pipefail
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${NDW_TEST_WORK:-$src/build/test-run}"
+py="${PYTHON:-python3}"
+mkdir -p "$work"
+step() { printf '\n==== %s ====\n' "$*"; }
+
+step "install ndwrap[test]"
+"$py" -m pip install --quiet "$src[test]"
+
+step "C tests (AddressSanitizer + UBSan)"
+cmake -S "$src" -B "$work/c-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
+      -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF > "$work/c-asan.log"
+cmake --build "$work/c-asan"
+ctest --test-dir "$work/c-asan" --output-on-failure
+
+step "Python tests"
+(cd "$work" && "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
+
+step "trimmed build: NDW_WRAP_DIMS=2;5, NDW_WRAP_UC=OFF, NDW_WRAP_CD=OFF"
+cmake -S "$src" -B "$work/trimmed" -G Ninja -DBUILD_TESTING=OFF -DNDW_INSTALL=OFF \
+      -DNDW_WRAP_PYTHON=ON "-DNDW_WRAP_DIMS=2;5" -DNDW_WRAP_UC=OFF -DNDW_WRAP_CD=OFF \
+      > "$work/trimmed.log"
+cmake --build "$work/trimmed"
+(cd "$work" && NDW_EXPECT_DIMS="2;5" NDW_EXPECT_MISSING="UC;CD" PYTHONPATH="$work/trimmed/python" \
+   "$py" -m pytest "$src/tests/python/test_registry.py" "$src/tests/python/test_roundtrip.py" -q -p no:cacheprovider)
+
+if [ -x "$src/tests/cmake/run.sh" ] || [ -f "$src/tests/cmake/run.sh" ]; then
+  step "consumer builds"
+  bash "$src/tests/cmake/run.sh" "$src" "$work/consumers"
+fi
+step "all test stages passed"
