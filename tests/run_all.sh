@@ -17,7 +17,8 @@ step "install ndwrap[test]"
 
 step "C tests (AddressSanitizer + UBSan)"
 cmake -S "$src" -B "$work/c-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
-      -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF > "$work/c-asan.log"
+      -DModule_BridgeNumPy=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF \
+      > "$work/c-asan.log"
 cmake --build "$work/c-asan"
 ctest --test-dir "$work/c-asan" --output-on-failure
 

@@ -69,7 +69,7 @@ def _array_copy(image, keep):
     return out
 
 
-def _why_not_viewable(np, a, pixel):
+def _why_not_viewable(np, a, pixel, vector):
     """The reason an array cannot be viewed as pixels of `pixel`, or None."""
     if a.dtype.fields is not None or a.dtype.kind not in "biufc":
         return None
@@ -79,6 +79,8 @@ def _why_not_viewable(np, a, pixel):
         return f"its dtype {a.dtype.str} has non-native byte order"
     if not a.flags.aligned:
         return "its data is not aligned"
+    if vector and a.ndim and a.shape[-1] > 1 and a.strides[-1] == 0:
+        return "its component axis is broadcast (stride 0)"
     return None
 
 
@@ -103,7 +105,7 @@ def _import(image_type, arr, is_vector, copy, keep):
     a = np.asarray(src)
     if a.dtype.kind not in "biufc" or a.dtype.fields is not None or a.dtype.kind == "f" and a.dtype.itemsize == 2:
         _reg.pixel_type_of_dtype(a.dtype)  # raises TypeError listing wrapped types
-    reason = _why_not_viewable(np, a, pixel) if failure is not None else None
+    reason = _why_not_viewable(np, a, pixel, vector or is_vector) if failure is not None else None
     if failure is not None and reason is None:
         raise failure  # not about dtype or layout: nothing a copy fixes
     if copy is False:

@@ -83,6 +83,14 @@ static size_t ndw_alignment(const ndw_pixel_info *info) {
   return info->kind == 'c' ? info->size / 2 : info->size;
 }
 
+/* The description holds NDW_MAX_DIM + 1 axes: never read past them. */
+static ndw_status ndw_check_rank(const ndw_buffer_desc *d) {
+  if (d->ndim < 0 || d->ndim > NDW_MAX_DIM + 1)
+    return ndw_set_error(NDW_E_INVALID, "an array of %d dimensions is not supported (0..%d)",
+                         d->ndim, NDW_MAX_DIM + 1);
+  return NDW_OK;
+}
+
 static ndw_status ndw_check_format(const ndw_buffer_desc *d, ndw_pixel_type want) {
   ndw_pixel_type got;
   int native;
@@ -109,7 +117,9 @@ ndw_status ndw_image_view_buffer(ndw_image *im, const ndw_buffer_desc *d, int is
   ptrdiff_t strides[NDW_MAX_DIM], cstride = 0;
   int64_t ncomp = 1;
   ndw_status st;
-  if ((st = ndw_check_format(d, ndw_image_pixel_type(im))) != NDW_OK) goto fail;
+  if ((st = ndw_check_rank(d)) != NDW_OK ||
+      (st = ndw_check_format(d, ndw_image_pixel_type(im))) != NDW_OK)
+    goto fail;
   if (comp_axis && d->ndim < 2) {
     st = ndw_set_error(NDW_E_INVALID,
                        "an array of %d dimension(s) has no room for a component axis "
@@ -135,6 +145,12 @@ ndw_status ndw_image_view_buffer(ndw_image *im, const ndw_buffer_desc *d, int is
       st = ndw_set_error(NDW_E_INVALID,
                          "a scalar image cannot hold %lld components per pixel; "
                          "use a VectorImage", (long long)ncomp);
+      goto fail;
+    }
+    /* ndw_image_wrap reads a component stride of 0 as "the component size" */
+    if (ncomp > 1 && cstride == 0) {
+      st = ndw_set_error(NDW_E_TYPE, "cannot view a component axis of stride 0 "
+                                     "(a broadcast array); copy it first");
       goto fail;
     }
     if (ncomp > UINT32_MAX) {
@@ -179,18 +195,26 @@ ndw_status ndw_vnl_view_buffer(ndw_vnl *v, const ndw_buffer_desc *d, ndw_vnl_rel
   int want = ndw_vnl_is_matrix(v) ? 2 : 1;
   ndw_status st;
   ptrdiff_t step = (ptrdiff_t)d->itemsize;
-  if ((st = ndw_check_format(d, ndw_vnl_pixel_type(v))) != NDW_OK) goto fail;
+  uint64_t dims[2], bytes;
+  if ((st = ndw_check_rank(d)) != NDW_OK ||
+      (st = ndw_check_format(d, ndw_vnl_pixel_type(v))) != NDW_OK)
+    goto fail;
   if (d->ndim != want) {
     st = ndw_set_error(NDW_E_INVALID, "a vnl_%s needs an array of %d dimension(s), not %d",
                        want == 2 ? "matrix" : "vector", want, d->ndim);
     goto fail;
   }
-  for (int i = d->ndim - 1; i >= 0; --i) {
+  for (int i = 0; i < d->ndim; ++i) {
     if (d->shape[i] <= 0) {
       st = ndw_set_error(NDW_E_INVALID, "cannot view an empty array (shape[%d] = %lld)", i,
                          (long long)d->shape[i]);
       goto fail;
     }
+    dims[i] = (uint64_t)d->shape[i];
+  }
+  /* bound the byte count first, so that the stride walk cannot overflow */
+  if ((st = ndw_checked_count(dims, (unsigned)d->ndim, d->itemsize, &bytes)) != NDW_OK) goto fail;
+  for (int i = d->ndim - 1; i >= 0; --i) {
     if (d->shape[i] > 1 && d->strides[i] != step) {
       st = ndw_set_error(NDW_E_TYPE,
                          "vnl data must be C-contiguous; the array is strided on axis %d", i);

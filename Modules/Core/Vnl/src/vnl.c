@@ -105,6 +105,11 @@ ndw_status ndw_vnl_wrap(ndw_vnl *v, void *data, uint64_t rows, uint64_t cols, in
     if (release) release(context);
     return st;
   }
+  if (data == NULL && bytes != 0) {
+    if (release) release(context);
+    return ndw_set_error(NDW_E_INVALID, "wrap: NULL data for %llu x %llu elements",
+                         (unsigned long long)rows, (unsigned long long)cols);
+  }
   ndw_vnl_drop(v);
   v->data = data;
   v->rows = rows;
