@@ -847,8 +847,8 @@ void ndw_py_vnl_releasebuffer(ndw_vnl *v, Py_buffer *view) {
 
 /* ---- geometry ------------------------------------------------------------ */
 
+/* Python has already added len() to a negative subscript (sq_item). */
 static int ndw_py_geom_index(unsigned n, Py_ssize_t *i) {
-  if (*i < 0) *i += n;
   if (*i < 0 || *i >= (Py_ssize_t)n) {
     PyErr_SetString(PyExc_IndexError, "index out of range");
     return -1;

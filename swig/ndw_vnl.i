@@ -53,8 +53,14 @@ NDW_WRAP_VNL_COMMON(vnl_vector##NDW_CODE_, ndw_vnl_vector_##NDW_TOK_, NDW_PIXEL_
     return ndw_py_vnl_put((ndw_vnl *)$self, i, NULL, value);
   }
   PyObject *__getitem__(long i) {
-    PyObject *index = PyLong_FromSsize_t(i), *r;
-    if (index == NULL) return NULL;
+    PyObject *index, *r;
+    if (i < 0) { /* sq_item: CPython has already added len(); do not wrap twice */
+      unsigned long long n = ndw_vnl_rows((ndw_vnl *)$self);
+      PyErr_Format(PyExc_IndexError, "index %lld is out of range for length %llu",
+                   (long long)i - (long long)n, n);
+      return NULL;
+    }
+    if ((index = PyLong_FromSsize_t(i)) == NULL) return NULL;
     r = ndw_py_vnl_get((ndw_vnl *)$self, index, NULL);
     Py_DECREF(index);
     return r;

@@ -140,6 +140,8 @@ def test_size_index_region(d):
         s[0] = -1
     with pytest.raises(IndexError):
         s[d]
+    with pytest.raises(IndexError):
+        s[-d - 1]
     with pytest.raises(ValueError, match=f"must have {d} elements"):
         ndwrap.Size[d]([1] * (d + 1))
     i = ndwrap.Index[d]([-1] * d)

@@ -2,11 +2,34 @@
 
 Same conventions as PyBuffer (DESIGN.md "Conversion semantics"): a vector
 is an array of shape (n,), a matrix of shape (rows, cols), row-major with
-``a[r, c] == m.get(r, c)``.  vnl data is always contiguous (vnl's
-``data_block()``), so a strided array cannot be viewed: it is copied when
-``copy=None`` and refused (``ValueError``) with ``copy=False`` or by the
-``...View...`` spellings.  The vnl objects export the buffer protocol, so
+``a[r, c] == m.get(r, c)``.  The vnl objects export the buffer protocol, so
 ``np.asarray(v)`` shares memory too.
+
+What is viewed and what is copied:
+
+* vnl -> array: ``GetArrayViewFromVnl*`` and ``GetArrayFromVnl*(x, copy=None)``
+  or ``copy=False`` return a view (it keeps the vnl object alive, and
+  ``set_size`` on the object raises ``BufferError`` while it exists);
+  ``copy=True`` returns an independent array.
+* array -> vnl: vnl data is always contiguous (vnl's ``data_block()``), so
+  only a C-contiguous, aligned, native-byte-order array of exactly the
+  element type can be viewed (the vnl object then keeps the array's buffer
+  alive).  A strided array (``a[::2]``, ``a.T``), a non-native byte order or
+  misaligned data is copied when ``copy=None`` and refused with
+  ``ValueError`` by ``copy=False`` and by the ``...View...`` spellings.
+  ``copy=True`` always copies.
+* Another element type (e.g. float64 for ``PyVnl[F]``) is a ``TypeError``
+  with ``copy=None``, ``copy=False`` and the ``...View...`` spellings; only an
+  explicit ``copy=True`` makes a converting copy, and only within the kind
+  rules of ``np.can_cast(..., casting="same_kind")`` (complex -> float or
+  float -> int stays a ``TypeError``).  float16, object, string and
+  structured dtypes are a ``TypeError`` listing the wrapped types.
+* A read-only array gives a read-only vnl object (``put``/``fill`` raise
+  ``ValueError``) whose arrays are read-only too; a copy is writable.
+* Module helpers keep ITK 5's meaning: ``array_view_from_vnl_*`` and
+  ``vnl_*_view_from_array`` share (never copy); ``array_from_vnl_*`` and
+  ``vnl_*_from_array`` always copy.  The helpers pick the element type from
+  the object or the array's dtype.
 """
 from __future__ import annotations
 
@@ -30,30 +53,33 @@ def _from_array(cls, pixel, ndim, arr, copy):
     """vnl object of class `cls` from `arr`; copy None/True/False."""
     np = _numpy()
     kind = "vnl_matrix" if ndim == 2 else "vnl_vector"
+    failure = None
     if copy is not True:
         try:
             return cls._view(arr)
-        except TypeError as e:
+        except TypeError as e:  # dtype or layout (ValueErrors are final)
             failure = e
-    else:
-        failure = None
+    # Slow path: a copy (asked for, or needed); or a precise error.
     a = np.asarray(arr)
     if a.ndim != ndim:
         raise ValueError(f"a {kind} needs an array of {ndim} dimension(s), not {a.ndim}")
     if a.size == 0:
         raise ValueError(f"cannot make a {kind} from an empty array (shape {a.shape})")
-    _reg.pixel_type_of_dtype(a.dtype)  # TypeError listing wrapped types
+    got = _reg.pixel_type_of_dtype(a.dtype)  # TypeError listing wrapped types
     want = pixel.dtype
-    same = a.dtype == want and a.dtype.isnative
-    if failure is not None and copy is None and not same and a.dtype.newbyteorder("=") != want:
-        # a different element type: only an explicit converting copy
-        raise TypeError(f"{kind}[{pixel.code}] holds {pixel.numpy_name}, the array is {a.dtype}; "
-                        f"convert it first or use PyVnl[{_reg.pixel_type_of_dtype(a.dtype).code}]")
-    if copy is False:
+    if a.dtype.newbyteorder("=") != want:
+        # another element type: only an explicit converting copy (copy=True)
+        if copy is not True:
+            raise TypeError(f"{kind}[{pixel.code}] holds {pixel.numpy_name}, the array is "
+                            f"{a.dtype}; use PyVnl[{got.code}], or copy=True to convert")
+        if not np.can_cast(a.dtype.newbyteorder("="), want, casting="same_kind"):
+            raise TypeError(f"cannot convert an array of {a.dtype} to {kind}[{pixel.code}] "
+                            f"({pixel.numpy_name}) without changing the kind of value; "
+                            "convert it explicitly")
+    elif copy is False:
         raise ValueError(f"cannot view the array as {kind}[{pixel.code}] without a copy: "
                          f"{failure} (copy=False)")
-    if failure is not None and copy is None and a.dtype.newbyteorder("=") != want:
-        raise failure
+    # a private copy (converted, C-contiguous, native): the vnl is its only user
     return cls._view(np.array(a, dtype=want, order="C", copy=True))
 
 
@@ -168,16 +194,20 @@ def vnl_vector_from_array(arr):
 
 
 def array_view_from_vnl_matrix(m):
+    """A NumPy view of the matrix, shape (rows, cols) (shares memory)."""
     return _pyvnl_for(m).GetArrayViewFromVnlMatrix(m)
 
 
 def array_from_vnl_matrix(m):
+    """A NumPy copy of the matrix, shape (rows, cols)."""
     return _pyvnl_for(m).GetArrayFromVnlMatrix(m, copy=True)
 
 
 def vnl_matrix_view_from_array(arr):
+    """A vnl_matrix viewing the array's memory (never a copy)."""
     return _pyvnl_for_array(arr).GetVnlMatrixViewFromArray(arr)
 
 
 def vnl_matrix_from_array(arr):
+    """A vnl_matrix holding a copy of the array."""
     return _pyvnl_for_array(arr).GetVnlMatrixFromArray(arr, copy=True)
