@@ -15,8 +15,10 @@ dimensions), and writes into the *build tree*:
 A file is rewritten only when its content changes, so a re-configure with
 the same options does not rebuild anything.
 
-It can also instantiate a module's own templates (see ``module`` below and
-cmake/ndwModule.cmake): the same lists drive external toolkits' wrappers.
+With ``--wrap-file`` it instantiates a module's own typed C templates (see
+``gen_module`` below and cmake/ndwModule.cmake): the same table and options
+drive an external toolkit's wrappers, so a new pixel type reaches them with
+no change in the toolkit's files.
 """
 from __future__ import annotations
 
@@ -253,6 +255,206 @@ def gen_pyi(rows, enabled, dims):
 
 
 # --------------------------------------------------------------------------
+# modules: a toolkit's own typed functions, from a .wrap file
+#
+#   module   <python package>            # e.g. extfilters
+#   include  <header>                    # headers the wrappers include (optional, repeatable)
+#
+#   function <PythonName>
+#     c_name   <c function prefix>       # instances are <c_name>_<tok>[_<outtok>]_<dim>
+#     template <file>                    # body written once, included once per instance
+#     images   <set> [-> <set>]          # input types [-> output types: pairs]
+#     dims     all | <d> <d> ...
+#     params   <kind> <name>, ...        # after (input, output); kinds below
+#     doc      <one line>
+#
+# Sets: all, scalar (integers and reals), integer, signed, unsigned, real,
+# complex, bool, or codes (UC F ...); several are united; a "vector:" prefix
+# instantiates over VectorImage.  Parameter kinds: in_pixel, out_pixel,
+# double, int (int64_t), bool, size, index.
+
+SETS = {
+    "all": "biufc", "scalar": "iuf", "integer": "iu", "signed": "i", "unsigned": "u",
+    "real": "f", "complex": "c", "bool": "b",
+}
+
+PARAM_KINDS = ("in_pixel", "out_pixel", "double", "int", "bool", "size", "index")
+
+
+def parse_wrap_file(path):
+    module = {"name": None, "includes": [], "functions": []}
+    fn = None
+    with open(path, encoding="utf-8") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            key, _, value = line.partition(" ")
+            value = value.strip()
+            where = f"{path}:{lineno}"
+            if key == "module":
+                module["name"] = value
+            elif key == "include":
+                module["includes"].append(value)
+            elif key == "function":
+                fn = {"name": value, "params": [], "dims": "all", "doc": "", "where": where}
+                module["functions"].append(fn)
+            elif fn is None:
+                sys.exit(f"ndwgen: {where}: '{key}' outside a function block")
+            elif key in ("c_name", "template", "images", "dims", "doc"):
+                fn[key] = value
+            elif key == "params":
+                for item in filter(None, (x.strip() for x in value.split(","))):
+                    kind, _, name = item.partition(" ")
+                    if kind not in PARAM_KINDS or not name.strip().isidentifier():
+                        sys.exit(f"ndwgen: {where}: bad parameter {item!r}; kinds: {PARAM_KINDS}")
+                    fn["params"].append((kind, name.strip()))
+            else:
+                sys.exit(f"ndwgen: {where}: unknown key {key!r}")
+    if not module["name"] or not module["name"].isidentifier():
+        sys.exit(f"ndwgen: {path}: a 'module <python package name>' line is required")
+    for fn in module["functions"]:
+        for k in ("c_name", "template", "images"):
+            if k not in fn:
+                sys.exit(f"ndwgen: {fn['where']}: function {fn['name']} needs '{k}'")
+    return module
+
+
+def expand_set(text, rows, enabled, where):
+    """'vector:real' -> (True, [rows]) restricted to the wrapped types."""
+    vector = False
+    if text.startswith("vector:"):
+        vector, text = True, text[len("vector:"):]
+    by_code = {r["code"]: r for r in rows}
+    picked = []
+    for word in text.split():
+        if word in SETS:
+            picked += [r for r in rows if r["kind"] in SETS[word]]
+        elif word in by_code:
+            picked.append(by_code[word])
+        else:
+            sys.exit(f"ndwgen: {where}: unknown type set or code {word!r}; sets: {sorted(SETS)}")
+    seen, out = set(), []
+    for r in picked:
+        if r["code"] in enabled and r["code"] not in seen:
+            seen.add(r["code"])
+            out.append(r)
+    return vector, out
+
+
+def module_instances(fn, rows, enabled, dims):
+    where = fn["where"]
+    left, arrow, right = fn["images"].partition("->")
+    in_vec, ins = expand_set(left.strip(), rows, enabled, where)
+    pairs = bool(arrow)
+    out_vec, outs = expand_set(right.strip(), rows, enabled, where) if pairs else (in_vec, None)
+    if fn.get("dims", "all") == "all":
+        fdims = dims
+    else:
+        fdims = [d for d in (int(x) for x in fn["dims"].split()) if d in dims]
+    result = []
+    for r_in in ins:
+        for r_out in (outs if pairs else [r_in]):
+            for d in fdims:
+                suffix = f"{r_in['tok']}_{r_out['tok']}_{d}" if pairs else f"{r_in['tok']}_{d}"
+                result.append({"in": r_in, "out": r_out, "dim": d, "in_vec": in_vec,
+                               "out_vec": out_vec, "cname": f"{fn['c_name']}_{suffix}"})
+    return pairs, result
+
+
+def _handle(vec, tok, d):
+    return f"ndw_{'vector_' if vec else ''}image_{tok}_{d}"
+
+
+def _param_c(kind, inst):
+    d = inst["dim"]
+    return {"in_pixel": inst["in"]["ctype"], "out_pixel": inst["out"]["ctype"],
+            "double": "double", "int": "int64_t", "bool": "int",
+            "size": f"const ndw_size_{d} *", "index": f"const ndw_index_{d} *"}[kind]
+
+
+def _prototype(fn, inst):
+    args = [f"const {_handle(inst['in_vec'], inst['in']['tok'], inst['dim'])} *input",
+            f"{_handle(inst['out_vec'], inst['out']['tok'], inst['dim'])} *output"]
+    for kind, name in fn["params"]:
+        ctype = _param_c(kind, inst)
+        args.append(f"{ctype}{'' if ctype.endswith('*') else ' '}{name}")
+    return f"ndw_status {inst['cname']}({', '.join(args)})"
+
+
+def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir):
+    mod = parse_wrap_file(wrap_path)
+    name = mod["name"]
+    src = os.path.basename(wrap_path)
+    guard = f"NDW_MODULE_{name.upper()}_INSTANCES_H"
+    header = [c_stamp(src), f"#ifndef {guard}\n#define {guard}\n", '#include "ndw/image.h"']
+    header += [f'#include "{h}"' for h in mod["includes"]]
+    header.append('\n#ifdef __cplusplus\nextern "C" {\n#endif\n')
+    csrc = [c_stamp(src), f'#include "{name}_instances.h"\n']
+    swig = ["/* " + STAMP.format(src=src) + " */",
+            f'%module(package="{name}") wrapped',
+            "%{", '#include "ndw_py.h"', f'#include "{name}_instances.h"', "%}",
+            '%import "ndwrap.i"',
+            '%include "ndw_pixel.i"']
+    for r in rows:  # every row: a parameter may use any C type of the table
+        swig.append(f"NDW_PIXEL_TYPEMAPS({r['ctype']}, NDW_PIXEL_{r['code']})")
+    table = ['"""' + STAMP.format(src=src) + '"""', "", "FUNCTIONS = ["]
+    for fn in mod["functions"]:
+        pairs, insts = module_instances(fn, rows, enabled, dims)
+        tmpl = os.path.join(template_dir, fn["template"])
+        table.append(f"    ({fn['name']!r}, {fn.get('doc', '')!r}, {pairs!r}, "
+                     f"{tuple(n for _, n in fn['params'])!r}, [")
+        for inst in insts:
+            proto = _prototype(fn, inst)
+            header.append(f"NDW_API_MODULE {proto};")
+            p_in, p_out, d = inst["in"], inst["out"], inst["dim"]
+            csrc.append(
+                f"#define NDW_FUNC {inst['cname']}\n#define NDW_DIM {d}\n"
+                f"#define NDW_IN_CODE {p_in['code']}\n#define NDW_IN_TOK {p_in['tok']}\n"
+                f"#define NDW_IN_CTYPE {p_in['ctype']}\n#define NDW_IN_PIXEL NDW_PIXEL_{p_in['code']}\n"
+                f"#define NDW_IN_IMAGE {_handle(inst['in_vec'], p_in['tok'], d)}\n"
+                f"#define NDW_OUT_CODE {p_out['code']}\n#define NDW_OUT_TOK {p_out['tok']}\n"
+                f"#define NDW_OUT_CTYPE {p_out['ctype']}\n#define NDW_OUT_PIXEL NDW_PIXEL_{p_out['code']}\n"
+                f"#define NDW_OUT_IMAGE {_handle(inst['out_vec'], p_out['tok'], d)}\n"
+                f"#define NDW_SIZE ndw_size_{d}\n#define NDW_INDEX ndw_index_{d}\n"
+                f'#include "{tmpl}"\n'
+                "#undef NDW_FUNC\n#undef NDW_DIM\n#undef NDW_IN_CODE\n#undef NDW_IN_TOK\n"
+                "#undef NDW_IN_CTYPE\n#undef NDW_IN_PIXEL\n#undef NDW_IN_IMAGE\n#undef NDW_OUT_CODE\n"
+                "#undef NDW_OUT_TOK\n#undef NDW_OUT_CTYPE\n#undef NDW_OUT_PIXEL\n#undef NDW_OUT_IMAGE\n"
+                "#undef NDW_SIZE\n#undef NDW_INDEX\n")
+            swig.append(f"NDW_MODULE_CALL({inst['cname']})")
+            swig.append(proto + ";")
+            kind_in = "VectorImage" if inst["in_vec"] else "Image"
+            kind_out = "VectorImage" if inst["out_vec"] else "Image"
+            table.append(f"        (({kind_in!r}, {p_in['code']!r}, {d}), "
+                         f"({kind_out!r}, {p_out['code']!r}, {d}), {inst['cname']!r}),")
+        table.append("    ]),")
+    table.append("]")
+    header.append("\n#ifdef __cplusplus\n}\n#endif\n#endif")
+    header.insert(3, "#ifndef NDW_API_MODULE\n#define NDW_API_MODULE\n#endif")
+    write_if_changed(os.path.join(out_dir, f"include/{name}_instances.h"), "\n".join(header) + "\n")
+    write_if_changed(os.path.join(out_dir, f"src/{name}_instances.c"), "\n".join(csrc))
+    write_if_changed(os.path.join(out_dir, f"swig/{name}.i"), "\n".join(swig) + "\n")
+    write_if_changed(os.path.join(out_dir, f"python/{name}/_table.py"), "\n".join(table) + "\n")
+    write_if_changed(os.path.join(out_dir, f"python/{name}/__init__.py"), MODULE_INIT.format(
+        name=name, src=STAMP.format(src=src)))
+    return 0
+
+
+MODULE_INIT = '''"""{src}
+
+The ndwrap module {name}: typed functions registered like ndwrap's templates,
+e.g. ``{name}.Function[ImageType](image, ...)`` or ``{name}.Function(array, ...)``.
+"""
+import ndwrap as _ndwrap  # registers the image types first
+from ndwrap.wrapping import register_functions as _register
+
+from . import wrapped as _wrapped
+from ._table import FUNCTIONS as _FUNCTIONS
+
+globals().update(_register(__name__, _wrapped, _FUNCTIONS))
+__all__ = [f[0] for f in _FUNCTIONS]
+'''
 
 
 def main(argv=None):
@@ -264,6 +466,8 @@ def main(argv=None):
     ap.add_argument("--modules", default="", help="enabled modules, ';'-separated")
     ap.add_argument("--version", default="0.1.0")
     ap.add_argument("--print-codes", action="store_true", help="print the table's codes and exit")
+    ap.add_argument("--wrap-file", help="instantiate a module's .wrap file instead of the core")
+    ap.add_argument("--template-dir", default=".", help="folder of the module's templates")
     a = ap.parse_args(argv)
 
     rows = read_table(a.table)
@@ -282,6 +486,8 @@ def main(argv=None):
     if not dims or dims[0] < 1 or dims[-1] > 8:
         sys.exit(f"ndwgen: NDW_WRAP_DIMS must be in 1..8, got {a.dims!r}")
     modules = split_list(a.modules)
+    if a.wrap_file:
+        return gen_module(a.wrap_file, rows, enabled, dims, a.out, os.path.abspath(a.template_dir))
 
     o = a.out
     write_if_changed(os.path.join(o, "include/ndw/config.h"),

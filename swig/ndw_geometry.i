@@ -49,9 +49,24 @@ typedef struct T {} T;
 }
 %enddef
 
+/* Wherever a C function takes a Size or Index, a Python sequence (list,
+ * tuple, NumPy array) or a single int works as well as the wrapped object. */
+%define NDW_GEOMETRY_IN(T, D, SIGNED)
+%typemap(in) const T * (T tmp_, void *argp_ = 0) {
+  if (SWIG_IsOK(SWIG_ConvertPtr($input, &argp_, $descriptor(T *), 0))) {
+    $1 = (T *)argp_;
+  } else {
+    if (ndw_py_geom_init(tmp_.v, D, SIGNED, $input) < 0) SWIG_fail;
+    $1 = &tmp_;
+  }
+}
+%enddef
+
 %define NDW_WRAP_GEOMETRY(D)
 NDW_WRAP_SEQ(Size##D, ndw_size_##D, D, 0)
 NDW_WRAP_SEQ(Index##D, ndw_index_##D, D, 1)
+NDW_GEOMETRY_IN(ndw_size_##D, D, 0)
+NDW_GEOMETRY_IN(ndw_index_##D, D, 1)
 %rename(ImageRegion##D) ndw_region_##D;
 %feature("python:slot", "tp_repr", functype="reprfunc") ndw_region_##D::__repr__;
 typedef struct ndw_region_##D {} ndw_region_##D;
