@@ -90,6 +90,10 @@ def gen_config(rows, enabled, dims, modules, version):
     for m in modules:
         out.append(f"#define NDW_HAVE_MODULE_{m} 1")
     out.append("")
+    out.append("/* NDW_WRAP_DIM_<d>: 1 when dimension d is wrapped */")
+    for d in range(1, 9):
+        out.append(f"#define NDW_WRAP_DIM_{d} {1 if d in dims else 0}")
+    out.append("")
     out.append("/* X(D) for each wrapped dimension */")
     out.append("#define NDW_FOR_EACH_DIM(X) " + " ".join(f"X({d})" for d in dims))
     out.append("/* X(code, tok, ctype) for each wrapped pixel type */")

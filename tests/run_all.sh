@@ -4,7 +4,8 @@
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
 #   3. the Python suite (pytest) against the installed package
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
-#   5. consumer builds: find_package, pkg-config, C++, add_subdirectory
+#   5. the external-module example (ndw_add_module), full and trimmed
+#   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
 set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${NDW_TEST_WORK:-$src/build/test-run}"
@@ -32,6 +33,21 @@ cmake -S "$src" -B "$work/trimmed" -G Ninja -DBUILD_TESTING=OFF -DNDW_INSTALL=OF
 cmake --build "$work/trimmed"
 (cd "$work" && NDW_EXPECT_DIMS="2;5" NDW_EXPECT_MISSING="UC;CD" PYTHONPATH="$work/trimmed/python" \
    "$py" -m pytest "$src/tests/python/test_registry.py" "$src/tests/python/test_roundtrip.py" -q -p no:cacheprovider)
+
+step "external module (examples/ExternalModule) via add_subdirectory, all types"
+cmake -S "$src/examples/ExternalModule" -B "$work/extmod" -G Ninja -DNDWRAP_SOURCE_DIR="$src" \
+      > "$work/extmod.log"
+cmake --build "$work/extmod"
+ctest --test-dir "$work/extmod" --output-on-failure
+(cd "$work" && PYTHONPATH="$work/extmod/ndwrap/python" \
+   "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
+
+step "external module, trimmed ndwrap (NDW_WRAP_DIMS=2;5, NDW_WRAP_UC=OFF): its wrappers follow"
+cmake -S "$src/examples/ExternalModule" -B "$work/extmod-trimmed" -G Ninja -DNDWRAP_SOURCE_DIR="$src" \
+      "-DNDW_WRAP_DIMS=2;5" -DNDW_WRAP_UC=OFF > "$work/extmod-trimmed.log"
+cmake --build "$work/extmod-trimmed"
+(cd "$work" && PYTHONPATH="$work/extmod-trimmed/ndwrap/python" \
+   "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
 
 if [ -x "$src/tests/cmake/run.sh" ] || [ -f "$src/tests/cmake/run.sh" ]; then
   step "consumer builds"
