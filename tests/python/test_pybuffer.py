@@ -309,3 +309,26 @@ def test_large_copy_releases_the_gil():
         t.join()
     # with the GIL released the ticker keeps ticking during the copies
     assert elapsed < 0.05 or n1 - n0 >= 3
+
+
+def test_broadcast_and_non_buffer_inputs():
+    T = ndwrap.VectorImage[ndwrap.F, 3]
+    # spatial broadcast (stride 0 on an image axis) is viewable
+    row = np.arange(4, dtype=np.float32)
+    spatial = np.broadcast_to(row, (2, 3, 4))
+    img = PB.GetImageViewFromArray(spatial)
+    assert img.GetPixel((3, 2, 1)) == 3.0 and np.shares_memory(np.asarray(img), row)
+    # a broadcast component axis cannot be viewed: copied with copy=None only
+    comp = np.broadcast_to(np.float32(7), (2, 3, 4, 3))
+    with pytest.raises(ValueError, match="broadcast"):
+        ndwrap.PyBuffer[T].GetImageFromArray(comp, copy=False)
+    vimg = ndwrap.PyBuffer[T].GetImageFromArray(comp)
+    assert vimg.GetPixel((0, 0, 0)) == (7.0, 7.0, 7.0)
+    # nested lists: copied (no memory to share), refused by the view spellings
+    nested = np.arange(24).reshape(2, 3, 4).tolist()
+    from_list = PB.GetImageFromArray(nested)
+    assert from_list.GetPixel((3, 2, 1)) == 23.0
+    with pytest.raises(TypeError, match="no memory to share"):
+        PB.GetImageViewFromArray(nested)
+    auto = ndwrap.image_from_array(nested)
+    assert type(auto).__name__ == "ImageSL3"

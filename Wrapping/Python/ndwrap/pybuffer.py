@@ -103,23 +103,42 @@ def _import(image_type, arr, is_vector, copy, keep):
         failure = None
     # Slow path: a copy (asked for, or needed); or a precise error.
     a = np.asarray(src)
-    if a.dtype.kind not in "biufc" or a.dtype.fields is not None or a.dtype.kind == "f" and a.dtype.itemsize == 2:
-        _reg.pixel_type_of_dtype(a.dtype)  # raises TypeError listing wrapped types
-    reason = _why_not_viewable(np, a, pixel, vector or is_vector) if failure is not None else None
-    if failure is not None and reason is None:
-        raise failure  # not about dtype or layout: nothing a copy fixes
+    _reg.pixel_type_of_dtype(a.dtype)  # TypeError naming the dtype and listing wrapped types
+    private = not _has_buffer(src)  # a list, a scalar...: np.asarray made a new array
+    reason = None
+    if failure is not None:
+        if private:
+            if copy is False:
+                raise TypeError(
+                    f"cannot view a {type(src).__name__} as {image_type.__name__}: it has no "
+                    "memory to share (no buffer protocol); GetImageFromArray / image_from_array copy")
+            reason = f"a {type(src).__name__} has no memory to share"
+        else:
+            reason = _why_not_viewable(np, a, pixel, vector or is_vector)
+            if reason is None:
+                raise failure  # not about dtype or layout: nothing a copy fixes
     if copy is False:
         raise ValueError(f"cannot view the array as {image_type.__name__} without a copy: {reason} "
                          "(copy=False)")
     want = pixel.dtype
-    if a.dtype != want or not a.dtype.isnative or not a.flags.aligned:
+    if a.dtype != want or (reason is not None and not private):
         if not np.can_cast(a.dtype.newbyteorder("="), want, casting="same_kind"):
             raise TypeError(
                 f"cannot convert an array of {a.dtype} to {image_type.__name__} pixels "
                 f"({pixel.numpy_name}) without changing the kind of value; convert it explicitly")
         # a private converted copy: the image is its only user
         return image_type._view(np.array(a, dtype=want, order="C", copy=True), is_vector)
+    if private:
+        return image_type._view(a, is_vector)
     return image_type._view(a, is_vector)._copy()
+
+
+def _has_buffer(obj):
+    try:
+        memoryview(obj).release()
+    except TypeError:
+        return False
+    return True
 
 
 def _set_metadata(image, spacing=None, origin=None, direction=None):
