@@ -310,7 +310,7 @@ static void ndw_pixel_copy(char *dst, ptrdiff_t dcs, const char *src, ptrdiff_t 
 }
 
 ndw_status ndw_image_get_pixel(const ndw_image *im, const int64_t *index, void *pixel) {
-  void *p;
+  void *p = NULL;
   ndw_status st = ndw_image_pixel_pointer(im, index, &p);
   if (st != NDW_OK) return st;
   ndw_pixel_copy(pixel, (ptrdiff_t)im->itemsize, p, im->cstride, im->components, im->itemsize);
@@ -318,7 +318,7 @@ ndw_status ndw_image_get_pixel(const ndw_image *im, const int64_t *index, void *
 }
 
 ndw_status ndw_image_set_pixel(ndw_image *im, const int64_t *index, const void *pixel) {
-  void *p;
+  void *p = NULL;
   ndw_status st;
   if (im->readonly)
     return ndw_set_error(NDW_E_READONLY, "SetPixel: the image views read-only memory");

@@ -143,14 +143,14 @@ static ndw_status ndw_vnl_at(const ndw_vnl *v, uint64_t r, uint64_t c, char **p)
 }
 
 ndw_status ndw_vnl_get(const ndw_vnl *v, uint64_t r, uint64_t c, void *out) {
-  char *p;
+  char *p = NULL;
   ndw_status st = ndw_vnl_at(v, r, c, &p);
   if (st == NDW_OK) memcpy(out, p, v->itemsize);
   return st;
 }
 
 ndw_status ndw_vnl_put(ndw_vnl *v, uint64_t r, uint64_t c, const void *value) {
-  char *p;
+  char *p = NULL;
   ndw_status st;
   if (v->readonly) return ndw_set_error(NDW_E_READONLY, "put: the data is read-only");
   if ((st = ndw_vnl_at(v, r, c, &p)) == NDW_OK) memcpy(p, value, v->itemsize);

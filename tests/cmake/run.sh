@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# ndwrap consumer builds: install, find_package, pkg-config, C++ layer,
+# add_subdirectory embedding, exported symbols, examples.
+#
+#   bash tests/cmake/run.sh <ndwrap source dir> <scratch dir>
+#
+# The scratch dir is wiped and reused.  Needs: a C and C++ compiler, cmake
+# (3.21+), python3 (ndwrap's generator), pkg-config (Debian: pkgconf), nm
+# (binutils); ninja is used when present.  Prints one PASS/FAIL line per
+# step, then "N passed, M failed"; exits non-zero on any failure.  The log
+# of every step is kept in <scratch dir>/logs/<step>.log.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 <ndwrap source dir> <scratch dir>" >&2
+  exit 2
+fi
+SRC=$(cd "$1" && pwd)
+mkdir -p "$2"
+scratch=$(cd "$2" && pwd)
+if [[ "$SRC/" == "${scratch%/}/"* ]]; then
+  echo "refusing to wipe $scratch: it holds the source dir $SRC" >&2
+  exit 2
+fi
+rm -rf "$scratch"
+mkdir -p "$scratch"
+WORK=$scratch
+HERE="$SRC/tests/cmake"
+LOGS="$WORK/logs"
+mkdir -p "$LOGS"
+
+GEN=()
+if command -v ninja >/dev/null 2>&1; then
+  GEN=(-G Ninja)
+fi
+JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+# Keep the caller's environment from steering the consumer builds.
+unset CMAKE_PREFIX_PATH PKG_CONFIG_PATH CMAKE_GENERATOR CMAKE_BUILD_TYPE || true
+
+PREFIX="$WORK/prefix-shared"        # all modules, shared library
+PREFIX_STATIC="$WORK/prefix-static" # static, BridgeNumPy off, dims 2;3
+
+passed=0
+failed=0
+
+# step <name> <function> [args...]: run the function in a subshell with
+# errexit (set +e around it so a failure is counted, not fatal), log output.
+step() {
+  local name=$1 log="$LOGS/$1.log" rc
+  shift
+  set +e
+  (
+    set -euo pipefail
+    "$@"
+  ) >"$log" 2>&1
+  rc=$?
+  set -e
+  if [[ $rc -eq 0 ]]; then
+    echo "PASS: $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL: $name (exit $rc; log: $log)"
+    tail -n 25 "$log" | sed 's/^/    | /'
+    failed=$((failed + 1))
+  fi
+}
+
+# configure_build <source> <build dir> [cmake args...]
+configure_build() {
+  local src=$1 bin=$2
+  shift 2
+  cmake -S "$src" -B "$bin" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$bin" --parallel "$JOBS"
+}
+
+# expect_in <file> <text>...: every text occurs in the file (whitespace-folded).
+expect_in() {
+  local file=$1 folded
+  shift
+  folded=$(tr -s ' \n\t' '   ' <"$file")
+  for text in "$@"; do
+    if [[ $folded != *"$text"* ]]; then
+      echo "expected to find: $text"
+      echo "--- in $file:"
+      cat "$file"
+      return 1
+    fi
+  done
+}
+
+# no_build_paths <prefix>: the installed package files name no path of the
+# source tree, the build trees or the build machine's libraries (relocatable).
+no_build_paths() {
+  local files hits
+  files=$(find "$1" -name '*.cmake' -o -name '*.pc' -o -name '*.h' -o -name '*.hpp')
+  # shellcheck disable=SC2086
+  hits=$(grep -nF -e "$SRC" -e "$WORK/build" -e "/usr/lib" $files || true)
+  [[ -z $hits ]] || { echo "installed files name build-machine paths:"; echo "$hits"; return 1; }
+}
+
+libdir_of() { # the folder holding libndwrap.* under a prefix
+  local lib
+  lib=$(find "$1" -name 'libndwrap.*' \( -type f -o -type l \) | head -n 1)
+  [[ -n $lib ]] || { echo "no libndwrap under $1" >&2; return 1; }
+  dirname "$lib"
+}
+
+# ---- steps -------------------------------------------------------------------
+
+install_shared() {
+  # Build with every module, no Python, no ndwrap tests; install under a
+  # different prefix than configured (the package must be relocatable).
+  configure_build "$SRC" "$WORK/build-shared" -DNDW_WRAP_PYTHON=OFF -DBUILD_TESTING=OFF \
+    -DModule_BridgeNumPy=ON -DCMAKE_INSTALL_PREFIX="$WORK/not-used"
+  cmake --install "$WORK/build-shared" --prefix "$PREFIX"
+  local lib
+  lib=$(libdir_of "$PREFIX")
+  for f in include/ndw/common.h include/ndw/pixel_types.h include/ndw/config.h \
+    include/ndw/image.h include/ndw/vnl.h include/ndw/buffer.h include/ndw/ndw.hpp; do
+    [[ -f $PREFIX/$f ]] || { echo "missing $f"; return 1; }
+  done
+  for f in libndwrap.so libndwrap.so.0.1 cmake/ndwrap/ndwrapConfig.cmake \
+    cmake/ndwrap/ndwrapConfigVersion.cmake cmake/ndwrap/ndwrapTargets.cmake \
+    pkgconfig/ndwrap.pc; do
+    [[ -e $lib/$f ]] || { echo "missing $lib/$f"; return 1; }
+  done
+  [[ ! -e $WORK/not-used ]] || { echo "files installed under the configured prefix"; return 1; }
+  no_build_paths "$PREFIX"
+  # The Development/Runtime split, and nothing of ours in COMPONENT python
+  # (the only one a wheel build installs).
+  cmake --install "$WORK/build-shared" --prefix "$WORK/only-runtime" --component Runtime
+  [[ -z $(find "$WORK/only-runtime" -name '*.h' -o -name '*.cmake' -o -name '*.pc') ]]
+  ls "$(libdir_of "$WORK/only-runtime")"/libndwrap.so.0.1*
+  cmake --install "$WORK/build-shared" --prefix "$WORK/only-python" --component python
+  if [[ -d $WORK/only-python ]]; then
+    local leaked
+    leaked=$(find "$WORK/only-python" -name '*.h' -o -name '*.hpp' -o -name '*.cmake' \
+      -o -name '*.pc' -o -name 'libndwrap*')
+    [[ -z $leaked ]] || { echo "COMPONENT python installs: $leaked"; return 1; }
+  fi
+}
+
+headers_c11_cxx17() {
+  configure_build "$HERE/headers" "$WORK/headers" -DCMAKE_PREFIX_PATH="$PREFIX"
+}
+
+find_package_c() {
+  configure_build "$HERE/c_consumer" "$WORK/c-consumer" -DCMAKE_PREFIX_PATH="$PREFIX"
+  "$WORK/c-consumer/c_consumer" | tee "$WORK/c-consumer.out"
+  expect_in "$WORK/c-consumer.out" "buffer shape (2, 3, 4)" "c-consumer: OK"
+}
+
+# pkg_config_c <prefix> <name>: the same C program through pkg-config only.
+pkg_config_c() {
+  local prefix=$1 name=$2 lib
+  if ! command -v pkg-config >/dev/null 2>&1; then
+    echo "pkg-config not found (Debian: apt-get install pkgconf)"
+    return 1
+  fi
+  lib=$(libdir_of "$prefix")
+  export PKG_CONFIG_PATH="$lib/pkgconfig"
+  pkg-config --exists --print-errors ndwrap
+  pkg-config --modversion ndwrap
+  [[ $(pkg-config --modversion ndwrap) == 0.1.* ]]
+  local cflags libs libdir
+  cflags=$(pkg-config --cflags ndwrap)
+  libs=$(pkg-config --libs ndwrap)
+  libdir=$(pkg-config --variable=libdir ndwrap)
+  echo "cflags: $cflags"
+  echo "libs:   $libs"
+  # shellcheck disable=SC2086  # word splitting of the flags is intended
+  "${CC:-cc}" -std=c11 -pedantic -Wall -Wextra -Werror $cflags "$HERE/c_consumer/main.c" \
+    -o "$WORK/$name" $libs -Wl,-rpath,"$libdir"
+  "$WORK/$name" | tee "$WORK/$name.out"
+  expect_in "$WORK/$name.out" "c-consumer: OK"
+}
+
+cxx_consumer() {
+  local prefix=$1 name=$2
+  configure_build "$HERE/cxx_consumer" "$WORK/$name" -DCMAKE_PREFIX_PATH="$prefix"
+  "$WORK/$name/cxx_consumer" | tee "$WORK/$name.out"
+  expect_in "$WORK/$name.out" "cxx-consumer: OK"
+}
+
+embed_add_subdirectory() {
+  configure_build "$HERE/embed" "$WORK/embed" -DNDW_SOURCE_DIR="$SRC"
+  expect_in "$LOGS/embed_add_subdirectory.log" "ndwrap module BridgeNumPy: OFF" \
+    "dimensions: 2" "toolkit: ndwrap embedded"
+  # Only the toolkit's own test is registered, and it passes.
+  (cd "$WORK/embed" && ctest -N) | tee "$WORK/embed-tests.out"
+  expect_in "$WORK/embed-tests.out" "Total Tests: 1"
+  (cd "$WORK/embed" && ctest --output-on-failure)
+  "$WORK/embed/toolkit_app" | tee "$WORK/embed.out"
+  expect_in "$WORK/embed.out" "toolkit: OK"
+}
+
+exports_shared() {
+  local lib
+  lib=$(libdir_of "$PREFIX")
+  bash "$HERE/check_exports.sh" "$lib/libndwrap.so"
+}
+
+# find_variant <prefix> <log name> <expect ok|fail> [cmake -D args...]
+find_variant() {
+  local prefix=$1 name=$2 expect=$3 rc=0
+  shift 3
+  cmake -S "$HERE/find_variants" -B "$WORK/find-$name" -DCMAKE_PREFIX_PATH="$prefix" "$@" \
+    >"$WORK/find-$name.out" 2>&1 || rc=$?
+  cat "$WORK/find-$name.out"
+  if [[ $expect == ok && $rc -ne 0 ]]; then
+    echo "find_package ($name) should have succeeded"
+    return 1
+  elif [[ $expect == fail && $rc -eq 0 ]]; then
+    echo "find_package ($name) should have failed"
+    return 1
+  fi
+}
+
+find_package_versions_components() {
+  find_variant "$PREFIX" v01 ok -DREQ_VERSION=0.1 "-DREQ_COMPONENTS=Core;BridgeNumPy"
+  expect_in "$WORK/find-v01.out" "ndwrap_BridgeNumPy_FOUND=TRUE" "found ndwrap 0.1."
+  find_variant "$PREFIX" v010 ok -DREQ_VERSION=0.1.0
+  # SameMinorVersion: another minor (or major) is not accepted.
+  find_variant "$PREFIX" v02 fail -DREQ_VERSION=0.2
+  expect_in "$WORK/find-v02.out" "compatible with requested version \"0.2\""
+  find_variant "$PREFIX" v10 fail -DREQ_VERSION=1.0
+  find_variant "$PREFIX" nope fail "-DREQ_COMPONENTS=Core;Nope"
+  expect_in "$WORK/find-nope.out" "component Nope: no such ndwrap component" \
+    "Components of this installation: Core, Common, Image, Vnl, BridgeNumPy"
+  find_variant "$PREFIX" optional ok -DOPT_COMPONENTS=Nope
+  expect_in "$WORK/find-optional.out" "ndwrap_Nope_FOUND=FALSE"
+}
+
+examples() {
+  local lang=$1
+  configure_build "$SRC/examples/$lang" "$WORK/example-$lang" -DCMAKE_PREFIX_PATH="$PREFIX"
+  "$WORK/example-$lang/ndw_example_$lang" | tee "$WORK/example-$lang.out"
+  if [[ $lang == c ]]; then
+    expect_in "$WORK/example-c.out" "box voxels: 8" "box sum: 40" \
+      "box centroid (mm): (-0.75, 0.75, 13)" "get_pixel(8, 0, 0): NDW_E_RANGE"
+  else
+    expect_in "$WORK/example-cxx.out" "ndw_image_u16_2 6 x 4, sum of pixels: 636" \
+      "gradient at (2, 1) = point (101, -48): (20, 0.5) per mm" \
+      "caught ndw::index_error (NDW_E_RANGE)" "caught ndw::value_error (NDW_E_INVALID)"
+  fi
+}
+
+install_static_trimmed() {
+  configure_build "$SRC" "$WORK/build-static" -DNDW_WRAP_PYTHON=OFF -DBUILD_TESTING=OFF \
+    -DNDW_BUILD_SHARED=OFF -DModule_BridgeNumPy=OFF "-DNDW_WRAP_DIMS=2;3"
+  cmake --install "$WORK/build-static" --prefix "$PREFIX_STATIC"
+  local lib
+  lib=$(libdir_of "$PREFIX_STATIC")
+  [[ -f $lib/libndwrap.a ]] || { echo "no libndwrap.a"; return 1; }
+  [[ -z $(find "$PREFIX_STATIC" -name 'libndwrap.so*') ]] || { echo "a .so in a static install"; return 1; }
+  [[ ! -e $PREFIX_STATIC/include/ndw/buffer.h ]] || { echo "BridgeNumPy header installed"; return 1; }
+  no_build_paths "$PREFIX_STATIC"
+  bash "$HERE/check_exports.sh" "$lib/libndwrap.a"
+}
+
+static_find_package_c() {
+  configure_build "$HERE/c_consumer" "$WORK/c-consumer-static" \
+    -DCMAKE_PREFIX_PATH="$PREFIX_STATIC" "-DNDW_COMPONENTS=Core;Image;Vnl"
+  "$WORK/c-consumer-static/c_consumer" | tee "$WORK/c-consumer-static.out"
+  expect_in "$WORK/c-consumer-static.out" "c-consumer: OK"
+  if grep -q "buffer shape" "$WORK/c-consumer-static.out"; then
+    echo "BridgeNumPy code compiled although the module is off"
+    return 1
+  fi
+}
+
+static_missing_component() {
+  find_variant "$PREFIX_STATIC" static-bridge fail "-DREQ_COMPONENTS=Core;BridgeNumPy"
+  expect_in "$WORK/find-static-bridge.out" \
+    "component BridgeNumPy: module BridgeNumPy was not built into this installation" \
+    "-DModule_BridgeNumPy=ON" "Components of this installation: Core, Common, Image, Vnl."
+  find_variant "$PREFIX_STATIC" static-optional ok -DREQ_VERSION=0.1 \
+    -DREQ_COMPONENTS=Image -DOPT_COMPONENTS=BridgeNumPy
+  expect_in "$WORK/find-static-optional.out" "ndwrap_Image_FOUND=TRUE" \
+    "ndwrap_BridgeNumPy_FOUND=FALSE"
+}
+
+# ---- run ---------------------------------------------------------------------
+echo "ndwrap consumer tests: source $SRC, scratch $WORK"
+step install_shared install_shared
+step headers_c11_cxx17 headers_c11_cxx17
+step find_package_c find_package_c
+step pkg_config_c pkg_config_c "$PREFIX" pkgconfig-consumer
+step cxx_consumer cxx_consumer "$PREFIX" cxx-consumer
+step embed_add_subdirectory embed_add_subdirectory
+step exports_shared exports_shared
+step find_package_versions_components find_package_versions_components
+step example_c examples c
+step example_cxx examples cxx
+step install_static_trimmed install_static_trimmed
+step static_find_package_c static_find_package_c
+step static_pkg_config_c pkg_config_c "$PREFIX_STATIC" pkgconfig-consumer-static
+step static_cxx_consumer cxx_consumer "$PREFIX_STATIC" cxx-consumer-static
+step static_missing_component static_missing_component
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
