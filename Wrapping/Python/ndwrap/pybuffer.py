@@ -47,13 +47,12 @@ def _check_copy_arg(copy):
 
 
 def _array_view(image, keep):
-    np = _numpy()
     # np.asarray() of an exporter whose getbuffer fails silently falls back
     # to a 0-d object array: check first.
     if not image._is_allocated():
         raise RuntimeError(f"{type(image).__name__}: the image is not allocated: "
                            "call Allocate() first")
-    a = np.asarray(image)
+    a = (_np or _numpy()).asarray(image)
     if keep:
         a = a.transpose(_keep_axes_perm(a.ndim, _reg.image_info(type(image))[2]))
     return a
@@ -152,40 +151,56 @@ def _set_metadata(image, spacing=None, origin=None, direction=None):
 
 
 class _PyBufferBase:
-    """PyBuffer[ImageType]: static conversions for one image type."""
+    """PyBuffer[ImageType]: static conversions for one image type.
+
+    The methods keep their common case (a view, default arguments) short:
+    one type check, one allocation check, one buffer export."""
 
     ImageType = None
 
     @classmethod
-    def _check(cls, image):
-        if type(image) is not cls.ImageType:
-            raise TypeError(
-                f"PyBuffer[{cls.ImageType.__name__}] expected a {cls.ImageType.__name__}, "
-                f"got {type(image).__name__}")
+    def _wrong_type(cls, image):
+        return TypeError(
+            f"PyBuffer[{cls.ImageType.__name__}] expected a {cls.ImageType.__name__}, "
+            f"got {type(image).__name__}")
 
     @classmethod
     def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None):
         """A NumPy view of the image's pixels (never a copy)."""
-        cls._check(image)
-        return _array_view(image, _pick_keep_axes(keepAxes, keep_axes))
+        if type(image) is not cls.ImageType:
+            raise cls._wrong_type(image)
+        return _array_view(image, keepAxes if keep_axes is None else keep_axes)
 
     @classmethod
     def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None):
         """The image's pixels as an array: a view unless ``copy=True``."""
-        cls._check(image)
+        if type(image) is not cls.ImageType:
+            raise cls._wrong_type(image)
+        keep = keepAxes if keep_axes is None else keep_axes
+        if copy is None or copy is False:
+            return _array_view(image, keep)
         _check_copy_arg(copy)
-        keep = _pick_keep_axes(keepAxes, keep_axes)
-        return _array_copy(image, keep) if copy else _array_view(image, keep)
+        return _array_copy(image, keep)
 
     @classmethod
     def GetImageViewFromArray(cls, arr, is_vector=False, keepAxes=False, keep_axes=None):
         """An image viewing the array's memory (never a copy); the image holds
         the array's buffer for as long as it lives."""
+        if not (keepAxes or keep_axes):
+            try:
+                return cls.ImageType._view(arr, is_vector)
+            except TypeError:
+                pass  # diagnosed below
         return _import(cls.ImageType, arr, is_vector, False, _pick_keep_axes(keepAxes, keep_axes))
 
     @classmethod
     def GetImageFromArray(cls, arr, is_vector=False, copy=None, keepAxes=False, keep_axes=None):
         """An image of the array: a view when possible unless ``copy=True``."""
+        if copy is None and not (keepAxes or keep_axes):
+            try:
+                return cls.ImageType._view(arr, is_vector)
+            except TypeError:
+                pass  # a copy may help: decided below
         _check_copy_arg(copy)
         return _import(cls.ImageType, arr, is_vector, copy, _pick_keep_axes(keepAxes, keep_axes))
 
@@ -223,7 +238,15 @@ PyBuffer = _PyBufferTemplate()
 # ITK 5's snake_case helpers: *_from_* copy, *_view_from_* share.
 
 
+_AUTO_TYPES = {}  # (dtype, ndim, is_vector) -> image type, for the helpers
+
+
 def _image_type_for(arr, is_vector, ttype):
+    if ttype is None:
+        try:
+            return _AUTO_TYPES[arr.dtype, arr.ndim, bool(is_vector)]
+        except (AttributeError, KeyError, TypeError):
+            pass
     if ttype is not None:
         if isinstance(ttype, tuple):
             return _reg.TEMPLATES["VectorImage" if is_vector else "Image"][ttype]
@@ -237,12 +260,15 @@ def _image_type_for(arr, is_vector, ttype):
     dim = a.ndim - 1 if is_vector else a.ndim
     if dim < 1:
         raise ValueError("a 0-d array has no image dimensions")
-    return _reg.TEMPLATES["VectorImage" if is_vector else "Image"][pixel, dim]
+    t = _reg.TEMPLATES["VectorImage" if is_vector else "Image"][pixel, dim]
+    _AUTO_TYPES[a.dtype, a.ndim, bool(is_vector)] = t
+    return t
 
 
 def array_view_from_image(image, keep_axes=False):
     """A NumPy view of the image (shares memory; keeps the image alive)."""
-    _reg.image_info(type(image))
+    if type(image) not in _reg._CLASS_INFO:
+        _reg.image_info(type(image))  # TypeError
     return _array_view(image, keep_axes)
 
 
@@ -256,7 +282,17 @@ def image_view_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spa
                           origin=None, direction=None):
     """An image viewing the array's memory (never a copy)."""
     t = _image_type_for(arr, is_vector, ttype)
-    return _set_metadata(_import(t, arr, is_vector, False, keep_axes), spacing, origin, direction)
+    image = None
+    if not keep_axes:
+        try:
+            image = t._view(arr, is_vector)
+        except TypeError:
+            pass
+    if image is None:
+        image = _import(t, arr, is_vector, False, keep_axes)
+    if spacing is None and origin is None and direction is None:
+        return image
+    return _set_metadata(image, spacing, origin, direction)
 
 
 def image_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=None,
