@@ -147,6 +147,8 @@ def gen_vnl_instances(rows, enabled):
 
 def gen_swig(rows, enabled, dims):
     out = ["/* " + STAMP.format(src="pixel_types.h") + " */"]
+    # pixel values by value, for the functions of ndwrap's own modules
+    out += [f"NDW_PIXEL_TYPEMAPS({r['ctype']}, NDW_PIXEL_{r['code']})" for r in rows]
     for d in dims:
         out.append(f"NDW_WRAP_GEOMETRY({d})")
     for r in rows:
@@ -386,22 +388,42 @@ def _prototype(fn, inst):
     return f"ndw_status {inst['cname']}({', '.join(args)})"
 
 
-def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir):
+_INT_LIMITS = {"i": ("INT{b}_MIN", "INT{b}_MAX"), "u": ("0", "UINT{b}_MAX")}
+
+
+def _side_defines(side, r, vec, d):
+    """The NDW_IN_* / NDW_OUT_* parameters of one side of an instance."""
+    defs = {
+        "CODE": r["code"], "TOK": r["tok"], "CTYPE": r["ctype"], "PIXEL": f"NDW_PIXEL_{r['code']}",
+        "IMAGE": _handle(vec, r["tok"], d),
+        "IS_BOOL": int(r["kind"] == "b"), "IS_INTEGER": int(r["kind"] in "iu"),
+        "IS_SIGNED": int(r["kind"] == "i"), "IS_REAL": int(r["kind"] == "f"),
+        "IS_COMPLEX": int(r["kind"] == "c"), "IS_VECTOR": int(vec),
+    }
+    if r["kind"] in _INT_LIMITS:
+        lo, hi = _INT_LIMITS[r["kind"]]
+        defs["MIN"], defs["MAX"] = lo.format(b=8 * r["size"]), hi.format(b=8 * r["size"])
+    return {f"NDW_{side}_{k}": v for k, v in defs.items()}
+
+
+def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False):
+    """Instantiate a module's .wrap file.  `core`: the module is part of
+    ndwrap itself: its instances join libndwrap (exported with NDW_API), its
+    SWIG declarations join ndwrap.ndwcore, its functions join ``ndwrap``."""
     mod = parse_wrap_file(wrap_path)
     name = mod["name"]
     src = os.path.basename(wrap_path)
     guard = f"NDW_MODULE_{name.upper()}_INSTANCES_H"
-    header = [c_stamp(src), f"#ifndef {guard}\n#define {guard}\n", '#include "ndw/image.h"']
+    header = [c_stamp(src), f"#ifndef {guard}\n#define {guard}\n", '#include "ndw/image.h"',
+              f"#ifndef NDW_API_MODULE\n#define NDW_API_MODULE{' NDW_API' if core else ''}\n#endif"]
     header += [f'#include "{h}"' for h in mod["includes"]]
     header.append('\n#ifdef __cplusplus\nextern "C" {\n#endif\n')
     csrc = [c_stamp(src), f'#include "{name}_instances.h"\n']
-    swig = ["/* " + STAMP.format(src=src) + " */",
-            f'%module(package="{name}") wrapped',
-            "%{", '#include "ndw_py.h"', f'#include "{name}_instances.h"', "%}",
-            '%import "ndwrap.i"',
-            '%include "ndw_pixel.i"']
-    for r in rows:  # every row: a parameter may use any C type of the table
-        swig.append(f"NDW_PIXEL_TYPEMAPS({r['ctype']}, NDW_PIXEL_{r['code']})")
+    swig = ["/* " + STAMP.format(src=src) + " */"]
+    if not core:
+        swig += [f'%module(package="{name}") wrapped', '%import "ndwrap.i"', '%include "ndw_pixel.i"']
+        swig += [f"NDW_PIXEL_TYPEMAPS({r['ctype']}, NDW_PIXEL_{r['code']})" for r in rows]
+    swig += ["%{", '#include "ndw_py.h"', f'#include "{name}_instances.h"', "%}"]
     table = ['"""' + STAMP.format(src=src) + '"""', "", "FUNCTIONS = ["]
     for fn in mod["functions"]:
         pairs, insts = module_instances(fn, rows, enabled, dims)
@@ -411,34 +433,30 @@ def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir):
         for inst in insts:
             proto = _prototype(fn, inst)
             header.append(f"NDW_API_MODULE {proto};")
-            p_in, p_out, d = inst["in"], inst["out"], inst["dim"]
-            csrc.append(
-                f"#define NDW_FUNC {inst['cname']}\n#define NDW_DIM {d}\n"
-                f"#define NDW_IN_CODE {p_in['code']}\n#define NDW_IN_TOK {p_in['tok']}\n"
-                f"#define NDW_IN_CTYPE {p_in['ctype']}\n#define NDW_IN_PIXEL NDW_PIXEL_{p_in['code']}\n"
-                f"#define NDW_IN_IMAGE {_handle(inst['in_vec'], p_in['tok'], d)}\n"
-                f"#define NDW_OUT_CODE {p_out['code']}\n#define NDW_OUT_TOK {p_out['tok']}\n"
-                f"#define NDW_OUT_CTYPE {p_out['ctype']}\n#define NDW_OUT_PIXEL NDW_PIXEL_{p_out['code']}\n"
-                f"#define NDW_OUT_IMAGE {_handle(inst['out_vec'], p_out['tok'], d)}\n"
-                f"#define NDW_SIZE ndw_size_{d}\n#define NDW_INDEX ndw_index_{d}\n"
-                f'#include "{tmpl}"\n'
-                "#undef NDW_FUNC\n#undef NDW_DIM\n#undef NDW_IN_CODE\n#undef NDW_IN_TOK\n"
-                "#undef NDW_IN_CTYPE\n#undef NDW_IN_PIXEL\n#undef NDW_IN_IMAGE\n#undef NDW_OUT_CODE\n"
-                "#undef NDW_OUT_TOK\n#undef NDW_OUT_CTYPE\n#undef NDW_OUT_PIXEL\n#undef NDW_OUT_IMAGE\n"
-                "#undef NDW_SIZE\n#undef NDW_INDEX\n")
+            d = inst["dim"]
+            defs = {"NDW_FUNC": inst["cname"], "NDW_DIM": d,
+                    "NDW_SIZE": f"ndw_size_{d}", "NDW_INDEX": f"ndw_index_{d}"}
+            defs.update(_side_defines("IN", inst["in"], inst["in_vec"], d))
+            defs.update(_side_defines("OUT", inst["out"], inst["out_vec"], d))
+            csrc.append("".join(f"#define {k} {v}\n" for k, v in defs.items())
+                        + f'#include "{tmpl}"\n'
+                        + "".join(f"#undef {k}\n" for k in defs))
             swig.append(f"NDW_MODULE_CALL({inst['cname']})")
             swig.append(proto + ";")
             kind_in = "VectorImage" if inst["in_vec"] else "Image"
             kind_out = "VectorImage" if inst["out_vec"] else "Image"
-            table.append(f"        (({kind_in!r}, {p_in['code']!r}, {d}), "
-                         f"({kind_out!r}, {p_out['code']!r}, {d}), {inst['cname']!r}),")
+            table.append(f"        (({kind_in!r}, {inst['in']['code']!r}, {d}), "
+                         f"({kind_out!r}, {inst['out']['code']!r}, {d}), {inst['cname']!r}),")
         table.append("    ]),")
     table.append("]")
     header.append("\n#ifdef __cplusplus\n}\n#endif\n#endif")
-    header.insert(3, "#ifndef NDW_API_MODULE\n#define NDW_API_MODULE\n#endif")
     write_if_changed(os.path.join(out_dir, f"include/{name}_instances.h"), "\n".join(header) + "\n")
     write_if_changed(os.path.join(out_dir, f"src/{name}_instances.c"), "\n".join(csrc))
     write_if_changed(os.path.join(out_dir, f"swig/{name}.i"), "\n".join(swig) + "\n")
+    if core:
+        write_if_changed(os.path.join(out_dir, f"python/ndwrap/_mod_{name}.py"),
+                         "\n".join(table) + "\n")
+        return 0
     write_if_changed(os.path.join(out_dir, f"python/{name}/_table.py"), "\n".join(table) + "\n")
     write_if_changed(os.path.join(out_dir, f"python/{name}/__init__.py"), MODULE_INIT.format(
         name=name, src=STAMP.format(src=src)))
@@ -472,6 +490,8 @@ def main(argv=None):
     ap.add_argument("--print-codes", action="store_true", help="print the table's codes and exit")
     ap.add_argument("--wrap-file", help="instantiate a module's .wrap file instead of the core")
     ap.add_argument("--template-dir", default=".", help="folder of the module's templates")
+    ap.add_argument("--core", action="store_true",
+                    help="with --wrap-file: the module is part of ndwrap itself")
     a = ap.parse_args(argv)
 
     rows = read_table(a.table)
@@ -491,7 +511,8 @@ def main(argv=None):
         sys.exit(f"ndwgen: NDW_WRAP_DIMS must be in 1..8, got {a.dims!r}")
     modules = split_list(a.modules)
     if a.wrap_file:
-        return gen_module(a.wrap_file, rows, enabled, dims, a.out, os.path.abspath(a.template_dir))
+        return gen_module(a.wrap_file, rows, enabled, dims, a.out, os.path.abspath(a.template_dir),
+                          a.core)
 
     o = a.out
     write_if_changed(os.path.join(o, "include/ndw/config.h"),

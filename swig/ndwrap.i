@@ -11,5 +11,8 @@
 %include "ndw_geometry.i"
 %include "ndw_image.i"
 %include "ndw_vnl.i"
+%include "ndw_pixel.i"
 
 %include "ndw_instances.i"
+/* functions of ndwrap's own ndw_add_module() modules (ImageCast, ...) */
+%include "ndw_modules.i"

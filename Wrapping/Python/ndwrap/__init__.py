@@ -49,3 +49,18 @@ for _name in dir(ndwcore):
 del _name
 
 WRAPPED_DIMS = _table.DIMS
+
+
+def _register_core_modules():
+    """Functions of ndwrap's own ndw_add_module() modules: ndwrap.CastImage, ..."""
+    import importlib
+
+    from . import _core_modules
+    from .wrapping import register_functions
+
+    for name in _core_modules.TABLES:
+        table = importlib.import_module("." + name, __name__)
+        globals().update(register_functions(__name__, ndwcore, table.FUNCTIONS))
+
+
+_register_core_modules()

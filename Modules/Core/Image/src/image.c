@@ -522,3 +522,39 @@ fail:
   ndw_image_free(copy);
   return st;
 }
+
+/* ---- iteration ------------------------------------------------------------ */
+
+ndw_status ndw_iter_begin(ndw_iter *it, const ndw_image *a, ndw_image *b) {
+  memset(it, 0, sizeof *it);
+  if (a->data == NULL || (b != NULL && b->data == NULL))
+    return ndw_set_error(NDW_E_STATE, "iteration over an unallocated image");
+  if (b != NULL && b->readonly)
+    return ndw_set_error(NDW_E_READONLY, "the output image views read-only memory");
+  if (b != NULL && b->dim != a->dim)
+    return ndw_set_error(NDW_E_INVALID, "images of dimensions %u and %u", a->dim, b->dim);
+  it->dim = a->dim;
+  for (unsigned i = 0; i < a->dim; ++i) {
+    if (b != NULL && b->size[i] != a->size[i])
+      return ndw_set_error(NDW_E_INVALID, "image sizes differ on axis %u", i);
+    if (a->size[i] == 0) return ndw_set_error(NDW_E_INVALID, "the region is empty");
+    it->size[i] = a->size[i];
+    it->strides[0][i] = a->strides[i];
+    it->strides[1][i] = b != NULL ? b->strides[i] : 0;
+  }
+  it->ptr[0] = a->data;
+  it->ptr[1] = b != NULL ? b->data : NULL;
+  return NDW_OK;
+}
+
+int ndw_iter_next(ndw_iter *it) {
+  for (unsigned i = 0; i < it->dim; ++i) {
+    it->ptr[0] += it->strides[0][i];
+    if (it->ptr[1]) it->ptr[1] += it->strides[1][i];
+    if (++it->pos[i] < it->size[i]) return 1;
+    it->ptr[0] -= it->strides[0][i] * (ptrdiff_t)it->size[i];
+    if (it->ptr[1]) it->ptr[1] -= it->strides[1][i] * (ptrdiff_t)it->size[i];
+    it->pos[i] = 0;
+  }
+  return 0;
+}

@@ -115,6 +115,31 @@ NDW_API ndw_status ndw_image_copy_from_contiguous(ndw_image *image, const void *
  *  of the pixels. */
 NDW_API ndw_status ndw_image_duplicate(const ndw_image *image, ndw_image **out);
 
+/* ---- iteration (for typed code written over images) --------------------- */
+
+/** Walks one or two images of the same size pixel by pixel, x fastest,
+ *  following each image's strides:
+ *
+ *      ndw_iter it;
+ *      if ((st = ndw_iter_begin(&it, in, out)) != NDW_OK) return st;
+ *      do { ... it.ptr[0] (input pixel), it.ptr[1] (output pixel) ... }
+ *      while (ndw_iter_next(&it));
+ */
+typedef struct ndw_iter {
+  unsigned dim;
+  uint64_t size[NDW_MAX_DIM];
+  uint64_t pos[NDW_MAX_DIM];
+  ptrdiff_t strides[2][NDW_MAX_DIM];
+  char *ptr[2];
+} ndw_iter;
+
+/** Start at the first pixel of `a` (read) and `b` (written; may be NULL).
+ *  NDW_E_STATE when unallocated, NDW_E_INVALID for different dimensions or
+ *  sizes or an empty region, NDW_E_READONLY when `b` is read-only. */
+NDW_API ndw_status ndw_iter_begin(ndw_iter *it, const ndw_image *a, ndw_image *b);
+/** Step to the next pixel; 0 after the last one. */
+NDW_API int ndw_iter_next(ndw_iter *it);
+
 /* ---- typed facades ------------------------------------------------------
  * For each wrapped (pixel type T, dimension D), e.g. T = f32 (float), D = 3:
  *
