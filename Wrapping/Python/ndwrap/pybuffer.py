@@ -30,11 +30,17 @@ def _numpy():
     return _np
 
 
+_PERMS = {}
+
+
 def _keep_axes_perm(ndim, vector):
     """Axis order that turns (z, y, x[, c]) into (x, y, z[, c])."""
-    spatial = ndim - 1 if vector else ndim
-    perm = tuple(range(spatial - 1, -1, -1))
-    return perm + ((spatial,) if vector else ())
+    perm = _PERMS.get((ndim, vector))
+    if perm is None:
+        spatial = ndim - 1 if vector else ndim
+        perm = tuple(range(spatial - 1, -1, -1)) + ((spatial,) if vector else ())
+        _PERMS[ndim, vector] = perm
+    return perm
 
 
 def _pick_keep_axes(keepAxes, keep_axes):
@@ -54,7 +60,8 @@ def _array_view(image, keep):
                            "call Allocate() first")
     a = (_np or _numpy()).asarray(image)
     if keep:
-        a = a.transpose(_keep_axes_perm(a.ndim, _reg.image_info(type(image))[2]))
+        vector = _reg._CLASS_INFO[type(image)][0] == "VectorImage"
+        a = a.transpose(_keep_axes_perm(a.ndim, vector)) if vector else a.T
     return a
 
 
