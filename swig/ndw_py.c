@@ -112,10 +112,12 @@ int ndw_py_to_doubles(PyObject *obj, unsigned n, double *out, int allow_scalar,
   return 0;
 }
 
-PyObject *ndw_py_tuple_int64(const int64_t *v, unsigned n) {
+/* A tuple of n values converted one by one. */
+static PyObject *ndw_py_tuple_of(const void *v, unsigned n, size_t step,
+                                 PyObject *(*convert)(const void *)) {
   PyObject *t = PyTuple_New(n);
   for (unsigned i = 0; t && i < n; ++i) {
-    PyObject *x = PyLong_FromLongLong(v[i]);
+    PyObject *x = convert((const char *)v + i * step);
     if (x == NULL) {
       Py_CLEAR(t);
       break;
@@ -123,32 +125,24 @@ PyObject *ndw_py_tuple_int64(const int64_t *v, unsigned n) {
     PyTuple_SET_ITEM(t, i, x);
   }
   return t;
+}
+
+static PyObject *ndw_py_from_int64(const void *p) { return PyLong_FromLongLong(*(const int64_t *)p); }
+static PyObject *ndw_py_from_uint64(const void *p) {
+  return PyLong_FromUnsignedLongLong(*(const uint64_t *)p);
+}
+static PyObject *ndw_py_from_double(const void *p) { return PyFloat_FromDouble(*(const double *)p); }
+
+PyObject *ndw_py_tuple_int64(const int64_t *v, unsigned n) {
+  return ndw_py_tuple_of(v, n, sizeof *v, ndw_py_from_int64);
 }
 
 PyObject *ndw_py_tuple_uint64(const uint64_t *v, unsigned n) {
-  PyObject *t = PyTuple_New(n);
-  for (unsigned i = 0; t && i < n; ++i) {
-    PyObject *x = PyLong_FromUnsignedLongLong(v[i]);
-    if (x == NULL) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, i, x);
-  }
-  return t;
+  return ndw_py_tuple_of(v, n, sizeof *v, ndw_py_from_uint64);
 }
 
 PyObject *ndw_py_tuple_double(const double *v, unsigned n) {
-  PyObject *t = PyTuple_New(n);
-  for (unsigned i = 0; t && i < n; ++i) {
-    PyObject *x = PyFloat_FromDouble(v[i]);
-    if (x == NULL) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, i, x);
-  }
-  return t;
+  return ndw_py_tuple_of(v, n, sizeof *v, ndw_py_from_double);
 }
 
 static int ndw_py_is_numpy_bool(PyObject *obj) {

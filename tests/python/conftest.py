@@ -51,3 +51,33 @@ def py_value(x):
 @pytest.fixture(params=IMAGE_KEYS, ids=key_id)
 def image_key(request):
     return request.param
+
+
+def ticks_during(fn):
+    """Run fn() while a second thread ticks every millisecond; returns
+    (ticks during fn, seconds fn took).  With the GIL released by fn, the
+    ticker keeps running."""
+    import threading
+    import time
+
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(1)
+            time.sleep(0.001)
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    try:
+        time.sleep(0.02)
+        before = len(ticks)
+        start = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - start
+        during = len(ticks) - before
+    finally:
+        stop.set()
+        t.join()
+    return during, elapsed
