@@ -6,7 +6,13 @@
 #
 #   Runtime      the shared library (libndwrap.so.X.Y[.Z], or the .dll)
 #   Development  headers, the static library or the .so namelink, the CMake
-#                package (ndwrapConfig*.cmake, ndwrapTargets*.cmake), ndwrap.pc
+#                package (ndwrapConfig*.cmake, ndwrapTargets*.cmake,
+#                ndwModule.cmake), ndwrap.pc, and what ndw_add_module() needs
+#                from an installation: share/ndwrap/generator/ndwgen.py and,
+#                with BridgeNumPy, share/ndwrap/swig/ (ndwrap's *.i files,
+#                ndw_py.c, ndw_py.h and the generated ndw_instances.i,
+#                ndw_modules.i and <module>.i); the pixel table is the
+#                installed include/ndw/pixel_types.h
 #
 # and never to "python": the wheel build installs only COMPONENT python, so
 # none of these files end up in a wheel.
@@ -24,7 +30,9 @@ set(NDW_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/ndwrap" CACHE STRING
     "Install folder (relative to the prefix) of ndwrapConfig.cmake")
 set(NDW_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig" CACHE STRING
     "Install folder (relative to the prefix) of ndwrap.pc")
-mark_as_advanced(NDW_INSTALL_CMAKEDIR NDW_INSTALL_PKGCONFIGDIR)
+set(NDW_INSTALL_DATADIR "${CMAKE_INSTALL_DATADIR}/ndwrap" CACHE STRING
+    "Install folder (relative to the prefix) of ndwrap's generator and SWIG files")
+mark_as_advanced(NDW_INSTALL_CMAKEDIR NDW_INSTALL_PKGCONFIGDIR NDW_INSTALL_DATADIR)
 
 # ---- headers: every enabled module's include/ndw plus the generated config.h
 foreach(_m IN LISTS NDW_ENABLED_MODULES)
@@ -33,6 +41,12 @@ foreach(_m IN LISTS NDW_ENABLED_MODULES)
             DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT Development
             FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
   endif()
+endforeach()
+# the instance headers of ndwrap's own ndw_add_module() modules (imagecast_instances.h)
+get_property(_ndw_core_mods GLOBAL PROPERTY NDW_CORE_WRAP_MODULES)
+foreach(_m IN LISTS _ndw_core_mods)
+  install(FILES "${NDW_GENERATED_DIR}/include/${_m}_instances.h"
+          DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT Development)
 endforeach()
 install(FILES "${NDW_GENERATED_DIR}/include/ndw/config.h"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/ndw" COMPONENT Development)
@@ -49,6 +63,43 @@ install(TARGETS ${_ndw_export_targets} EXPORT ndwrapTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT Development)
 install(EXPORT ndwrapTargets NAMESPACE ndwrap:: FILE ndwrapTargets.cmake
         DESTINATION "${NDW_INSTALL_CMAKEDIR}" COMPONENT Development)
+
+# ---- what ndw_add_module() needs after find_package(ndwrap) ----------------
+# The generator, and the SWIG interface a module's .i %imports (with the
+# ndw_instances.i of exactly this build's types and dimensions) plus the glue
+# compiled into every module's extension.  Without BridgeNumPy there is no
+# Python wrapping (ndw_py.h needs ndw/buffer.h), so no SWIG files either.
+install(FILES "${PROJECT_SOURCE_DIR}/cmake/ndwModule.cmake"
+        DESTINATION "${NDW_INSTALL_CMAKEDIR}" COMPONENT Development)
+install(FILES "${NDW_GENERATOR}" DESTINATION "${NDW_INSTALL_DATADIR}/generator"
+        COMPONENT Development)
+set(NDW_CONFIG_SWIG OFF)
+if("BridgeNumPy" IN_LIST NDW_ENABLED_MODULES)
+  set(NDW_CONFIG_SWIG ON)
+  file(GLOB _ndw_swig_files "${PROJECT_SOURCE_DIR}/swig/*.i")
+  list(APPEND _ndw_swig_files "${PROJECT_SOURCE_DIR}/swig/ndw_py.c"
+       "${PROJECT_SOURCE_DIR}/swig/ndw_py.h" "${NDW_GENERATED_DIR}/swig/ndw_instances.i")
+  # ndwrap.i also %includes the declarations of ndwrap's own modules (ImageCast, ...)
+  get_property(_ndw_core_wraps GLOBAL PROPERTY NDW_CORE_WRAP_MODULES)
+  foreach(_f IN ITEMS ndw_modules LISTS _ndw_core_wraps)
+    if(EXISTS "${NDW_GENERATED_DIR}/swig/${_f}.i")
+      list(APPEND _ndw_swig_files "${NDW_GENERATED_DIR}/swig/${_f}.i")
+    endif()
+  endforeach()
+  install(FILES ${_ndw_swig_files} DESTINATION "${NDW_INSTALL_DATADIR}/swig"
+          COMPONENT Development)
+endif()
+# Where this build installs its Python package (COMPONENT python), for
+# consumers' modules: the Python X.Y it was built for and its site folder.
+set(NDW_CONFIG_PYTHON_VERSION "")
+set(NDW_CONFIG_PYTHON_DIR "")
+if(NDW_WRAP_PYTHON AND NDW_PYTHON_INSTALL_DIR AND NOT SKBUILD)
+  set(NDW_CONFIG_PYTHON_VERSION "${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}")
+  get_filename_component(NDW_CONFIG_PYTHON_DIR "${NDW_PYTHON_INSTALL_DIR}" DIRECTORY)
+  if(NOT IS_ABSOLUTE "${NDW_CONFIG_PYTHON_DIR}")
+    set(NDW_CONFIG_PYTHON_DIR "\${PACKAGE_PREFIX_DIR}/${NDW_CONFIG_PYTHON_DIR}")
+  endif()
+endif()
 
 # ---- CMake package ---------------------------------------------------------
 # Version policy: SameMinorVersion.  ndwrap is 0.y and its soname is
@@ -67,7 +118,7 @@ configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/ndwrapConfig.cmake.in"
   "${_ndw_cfg_dir}/ndwrapConfig.cmake"
   INSTALL_DESTINATION "${NDW_INSTALL_CMAKEDIR}"
-  PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_LIBDIR)
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_LIBDIR NDW_INSTALL_DATADIR)
 write_basic_package_version_file("${_ndw_cfg_dir}/ndwrapConfigVersion.cmake"
   VERSION "${PROJECT_VERSION}" COMPATIBILITY SameMinorVersion)
 install(FILES "${_ndw_cfg_dir}/ndwrapConfig.cmake" "${_ndw_cfg_dir}/ndwrapConfigVersion.cmake"
@@ -117,3 +168,5 @@ install(FILES "${_ndw_cfg_dir}/ndwrap.pc" DESTINATION "${NDW_INSTALL_PKGCONFIGDI
 unset(_ndw_export_targets)
 unset(_ndw_cfg_dir)
 unset(_ndw_pcdir)
+unset(_ndw_swig_files)
+unset(_ndw_core_wraps)

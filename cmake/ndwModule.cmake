@@ -5,15 +5,45 @@
 #                  WRAP_FILE <file.wrap>          # functions, templates, type sets
 #                  [SOURCES <c files>...]         # ordinary (non-template) sources
 #                  [INCLUDE_DIRS <dirs>...]       # public include dirs
-#                  [PYTHON ON|OFF])               # default: ndwrap's NDW_WRAP_PYTHON
+#                  [PYTHON ON|OFF])               # default: NDW_WRAP_PYTHON (below)
 #
 # Makes the C library <target> (link it from C: its header
 # <package>_instances.h declares every instance), and with Python the
 # package <package> (named by the .wrap file's `module` line) in
 # ${<target>_PYTHON_DIR}, next to ndwrap's own package when built together.
 # Templates are read relative to the calling CMakeLists.txt.
+#
+# Available after either
+#   add_subdirectory(<ndwrap source>)   types, dimensions and NDW_WRAP_PYTHON are
+#                                       the embedded ndwrap's options; the package
+#                                       goes next to ndwrap's in its build tree.
+#   find_package(ndwrap CONFIG)         an installed ndwrap (ndwrapConfig.cmake
+#                                       includes this file): types and dimensions
+#                                       are those the installation was built with;
+#                                       generator, pixel table and SWIG files come
+#                                       from the install; the package goes to
+#                                       ${CMAKE_CURRENT_BINARY_DIR}/ndw-module-<target>/python.
+#
+# Python, for an installed ndwrap: NDW_WRAP_PYTHON set before find_package()
+# (-D or a plain variable) to ON or OFF decides; unset, it is AUTO: a module
+# gets its Python package when the installation includes ndwrap's Python
+# package and SWIG 4.1+ and the development files of that same Python X.Y are
+# found, and otherwise only its C library (with a STATUS message saying why).
+# PYTHON ON|OFF decides per module.
+#
+# Both ways set these GLOBAL properties (read here, set by ndwrap's top-level
+# CMakeLists.txt or by ndwrapConfig.cmake): NDW_WRAPPED_CODES, NDW_WRAPPED_DIMS,
+# NDW_GENERATOR, NDW_PYTHON_EXECUTABLE (empty: found here), NDW_PIXEL_TABLE,
+# NDW_SWIG_DIRS (ndwrap's swig/ files first, then the folder of ndw_instances.i),
+# NDW_WRAP_PYTHON (ON, OFF or AUTO), NDW_PYTHON_BUILD_DIR (optional) and, for an
+# installation, NDW_PYTHON_VERSION (X.Y of its Python package, empty if none).
 
 function(ndw_add_module)
+  if("CORE" IN_LIST ARGN) # ndwrap's own modules (cmake/ndwCoreModule.cmake)
+    _ndw_add_core_module(${ARGN})
+    set(NDW_SOURCES "${NDW_SOURCES}" PARENT_SCOPE)
+    return()
+  endif()
   cmake_parse_arguments(M "" "NAME;WRAP_FILE;PYTHON" "SOURCES;INCLUDE_DIRS" ${ARGN})
   if(NOT M_NAME OR NOT M_WRAP_FILE)
     message(FATAL_ERROR "ndw_add_module: NAME and WRAP_FILE are required")
@@ -26,8 +56,18 @@ function(ndw_add_module)
   get_property(_swig_dirs GLOBAL PROPERTY NDW_SWIG_DIRS)
   get_property(_py_on GLOBAL PROPERTY NDW_WRAP_PYTHON)
   get_property(_py_dir GLOBAL PROPERTY NDW_PYTHON_BUILD_DIR)
-  if(DEFINED M_PYTHON AND NOT M_PYTHON)
+  if(_py_on STREQUAL "AUTO")            # an installed ndwrap, NDW_WRAP_PYTHON unset
+    if(DEFINED M_PYTHON)
+      set(_py_on ${M_PYTHON})
+    else()
+      _ndw_module_python_auto(_py_on "${M_NAME}")
+    endif()
+  elseif(DEFINED M_PYTHON AND NOT M_PYTHON)
     set(_py_on OFF)
+  endif()
+  if(NOT _python)
+    find_package(Python3 COMPONENTS Interpreter REQUIRED)
+    set(_python "${Python3_EXECUTABLE}")
   endif()
   get_filename_component(_wrap "${M_WRAP_FILE}" ABSOLUTE)
   set(_out "${CMAKE_CURRENT_BINARY_DIR}/ndw-module-${M_NAME}")
@@ -50,8 +90,21 @@ function(ndw_add_module)
   message(STATUS "ndwrap module ${M_NAME}: package ${_pkg}, types ${_codes}, dims ${_dims}")
 
   if(_py_on)
+    if(NOT _swig_dirs)
+      message(FATAL_ERROR "ndw_add_module(${M_NAME}): Python wrapping needs ndwrap's SWIG "
+        "files, which this ndwrap installation lacks: they are installed with "
+        "-DModule_BridgeNumPy=ON. Build the module with PYTHON OFF (or NDW_WRAP_PYTHON=OFF) "
+        "or reinstall ndwrap.")
+    endif()
     find_package(Python3 COMPONENTS Interpreter Development.Module REQUIRED)
     find_package(SWIG 4.1 REQUIRED)
+    get_property(_py_ver GLOBAL PROPERTY NDW_PYTHON_VERSION)
+    set(_py_found "${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}")
+    if(_py_ver AND NOT _py_found VERSION_EQUAL _py_ver)
+      message(WARNING "ndw_add_module(${M_NAME}): building for Python ${_py_found}, but the "
+        "installed ndwrap package is for Python ${_py_ver}; `import ${_pkg}` needs an "
+        "ndwrap package with the same pixel types and dimensions for Python ${_py_found}.")
+    endif()
     if(NOT _py_dir)
       set(_py_dir "${_out}/python")
     endif()
@@ -79,5 +132,40 @@ function(ndw_add_module)
       configure_file("${_out}/python/${_pkg}/${_f}" "${_pkgdir}/${_f}" COPYONLY)
     endforeach()
     set(${M_NAME}_PYTHON_DIR "${_py_dir}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# AUTO (an installed ndwrap, NDW_WRAP_PYTHON not set): a Python package when
+# the installation has ndwrap's Python package (and its SWIG files) and SWIG
+# 4.1+ and the development files of that same Python X.Y are found.
+function(_ndw_module_python_auto out name)
+  get_property(_ver GLOBAL PROPERTY NDW_PYTHON_VERSION)
+  get_property(_swig_dirs GLOBAL PROPERTY NDW_SWIG_DIRS)
+  set(_why "")
+  if(NOT _swig_dirs)
+    set(_why "this ndwrap installation was built without Module_BridgeNumPy")
+  elseif(NOT _ver)
+    set(_why "this ndwrap installation has no Python package (configure ndwrap with "
+             "-DNDW_WRAP_PYTHON=ON and reinstall)")
+  else()
+    find_package(Python3 COMPONENTS Interpreter Development.Module QUIET)
+    find_package(SWIG 4.1 QUIET)
+    set(_found "${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}")
+    if(NOT Python3_Development.Module_FOUND)
+      set(_why "no development files of Python ${_ver} found")
+    elseif(NOT _found VERSION_EQUAL _ver)
+      set(_why "found Python ${_found}, but the installed ndwrap package is for Python "
+               "${_ver} (point Python3_EXECUTABLE at python${_ver})")
+    elseif(NOT SWIG_FOUND)
+      set(_why "SWIG 4.1 or newer not found")
+    endif()
+  endif()
+  if(_why)
+    string(CONCAT _why ${_why})
+    message(STATUS "ndwrap module ${name}: C library only, no Python package: ${_why}; "
+                   "with NDW_WRAP_PYTHON=ON this is an error")
+    set(${out} OFF PARENT_SCOPE)
+  else()
+    set(${out} ON PARENT_SCOPE)
   endif()
 endfunction()

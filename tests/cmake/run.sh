@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # ndwrap consumer builds: install, find_package, pkg-config, C++ layer,
-# add_subdirectory embedding, exported symbols, examples.
+# add_subdirectory embedding, exported symbols, examples, and
+# examples/ExternalModule's ndw_add_module() against an installed ndwrap.
 #
 #   bash tests/cmake/run.sh <ndwrap source dir> <scratch dir>
 #
 # The scratch dir is wiped and reused.  Needs: a C and C++ compiler, cmake
 # (3.21+), python3 (ndwrap's generator), pkg-config (Debian: pkgconf), nm
-# (binutils); ninja is used when present.  Prints one PASS/FAIL line per
-# step, then "N passed, M failed"; exits non-zero on any failure.  The log
-# of every step is kept in <scratch dir>/logs/<step>.log.
+# (binutils); ninja is used when present.  With SWIG 4.1+ and the Python
+# headers, the shared install includes ndwrap's Python package and the
+# external module is tested from Python too (needs NumPy, SciPy, pytest).
+# Prints one PASS/FAIL line per step (SKIP lines for steps that cannot run
+# here, not counted), then "N passed, M failed"; exits non-zero on any
+# failure.  The log of every step is kept in <scratch dir>/logs/<step>.log.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -37,8 +41,16 @@ JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 # Keep the caller's environment from steering the consumer builds.
 unset CMAKE_PREFIX_PATH PKG_CONFIG_PATH CMAKE_GENERATOR CMAKE_BUILD_TYPE || true
 
-PREFIX="$WORK/prefix-shared"        # all modules, shared library
+PREFIX="$WORK/prefix-shared"        # all modules, shared library (+ Python package)
 PREFIX_STATIC="$WORK/prefix-static" # static, BridgeNumPy off, dims 2;3
+
+# Python wrapping for the shared install: when SWIG and Python.h are there.
+PY_WRAP=OFF
+if { command -v swig || command -v swig4.0; } >/dev/null 2>&1 &&
+  python3 -c 'import os, sysconfig, sys
+sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+  PY_WRAP=ON
+fi
 
 passed=0
 failed=0
@@ -92,7 +104,8 @@ expect_in() {
 # source tree, the build trees or the build machine's libraries (relocatable).
 no_build_paths() {
   local files hits
-  files=$(find "$1" -name '*.cmake' -o -name '*.pc' -o -name '*.h' -o -name '*.hpp')
+  files=$(find "$1" -name '*.cmake' -o -name '*.pc' -o -name '*.h' -o -name '*.hpp' \
+    -o -name '*.i' -o -name '*.c' -o -name '*.py' -o -name '*.pyi')
   # shellcheck disable=SC2086
   hits=$(grep -nF -e "$SRC" -e "$WORK/build" -e "/usr/lib" $files || true)
   [[ -z $hits ]] || { echo "installed files name build-machine paths:"; echo "$hits"; return 1; }
@@ -105,12 +118,19 @@ libdir_of() { # the folder holding libndwrap.* under a prefix
   dirname "$lib"
 }
 
+site_of() { # the folder holding an installed Python package ndwrap/ (or nothing)
+  local init
+  init=$(find "$1" -path '*/site-packages/ndwrap/__init__.py' | head -n 1)
+  [[ -z $init ]] || dirname "$(dirname "$init")"
+}
+
 # ---- steps -------------------------------------------------------------------
 
 install_shared() {
-  # Build with every module, no Python, no ndwrap tests; install under a
-  # different prefix than configured (the package must be relocatable).
-  configure_build "$SRC" "$WORK/build-shared" -DNDW_WRAP_PYTHON=OFF -DBUILD_TESTING=OFF \
+  # Build with every module, Python when available, no ndwrap tests; install
+  # under a different prefix than configured (the package must be relocatable).
+  echo "NDW_WRAP_PYTHON=$PY_WRAP"
+  configure_build "$SRC" "$WORK/build-shared" -DNDW_WRAP_PYTHON=$PY_WRAP -DBUILD_TESTING=OFF \
     -DModule_BridgeNumPy=ON -DCMAKE_INSTALL_PREFIX="$WORK/not-used"
   cmake --install "$WORK/build-shared" --prefix "$PREFIX"
   local lib
@@ -121,21 +141,31 @@ install_shared() {
   done
   for f in libndwrap.so libndwrap.so.0.1 cmake/ndwrap/ndwrapConfig.cmake \
     cmake/ndwrap/ndwrapConfigVersion.cmake cmake/ndwrap/ndwrapTargets.cmake \
-    pkgconfig/ndwrap.pc; do
+    pkgconfig/ndwrap.pc cmake/ndwrap/ndwModule.cmake; do
     [[ -e $lib/$f ]] || { echo "missing $lib/$f"; return 1; }
   done
+  # What ndw_add_module() needs from an installation.
+  for f in generator/ndwgen.py swig/ndwrap.i swig/ndw_pixel.i swig/ndw_instances.i \
+    swig/ndw_py.c swig/ndw_py.h; do
+    [[ -f $PREFIX/share/ndwrap/$f ]] || { echo "missing share/ndwrap/$f"; return 1; }
+  done
+  if [[ $PY_WRAP == ON ]]; then
+    [[ -n $(site_of "$PREFIX") ]] || { echo "no Python package ndwrap installed"; return 1; }
+  fi
   [[ ! -e $WORK/not-used ]] || { echo "files installed under the configured prefix"; return 1; }
   no_build_paths "$PREFIX"
   # The Development/Runtime split, and nothing of ours in COMPONENT python
   # (the only one a wheel build installs).
   cmake --install "$WORK/build-shared" --prefix "$WORK/only-runtime" --component Runtime
-  [[ -z $(find "$WORK/only-runtime" -name '*.h' -o -name '*.cmake' -o -name '*.pc') ]]
+  local extra
+  extra=$(find "$WORK/only-runtime" -type f ! -name 'libndwrap.so*')
+  [[ -z $extra ]] || { echo "COMPONENT Runtime installs: $extra"; return 1; }
   ls "$(libdir_of "$WORK/only-runtime")"/libndwrap.so.0.1*
   cmake --install "$WORK/build-shared" --prefix "$WORK/only-python" --component python
   if [[ -d $WORK/only-python ]]; then
     local leaked
     leaked=$(find "$WORK/only-python" -name '*.h' -o -name '*.hpp' -o -name '*.cmake' \
-      -o -name '*.pc' -o -name 'libndwrap*')
+      -o -name '*.pc' -o -name 'libndwrap*' -o -name '*.i' -o -name '*.c' -o -name 'ndwgen.py')
     [[ -z $leaked ]] || { echo "COMPONENT python installs: $leaked"; return 1; }
   fi
 }
@@ -273,11 +303,70 @@ static_missing_component() {
   find_variant "$PREFIX_STATIC" static-bridge fail "-DREQ_COMPONENTS=Core;BridgeNumPy"
   expect_in "$WORK/find-static-bridge.out" \
     "component BridgeNumPy: module BridgeNumPy was not built into this installation" \
-    "-DModule_BridgeNumPy=ON" "Components of this installation: Core, Common, Image, Vnl."
+    "-DModule_BridgeNumPy=ON" "Components of this installation: Core, Common, Image, Vnl"
+  if grep "Components of this installation:" "$WORK/find-static-bridge.out" | grep -q BridgeNumPy; then
+    echo "BridgeNumPy listed as a component of the static installation"
+    return 1
+  fi
   find_variant "$PREFIX_STATIC" static-optional ok -DREQ_VERSION=0.1 \
     -DREQ_COMPONENTS=Image -DOPT_COMPONENTS=BridgeNumPy
   expect_in "$WORK/find-static-optional.out" "ndwrap_Image_FOUND=TRUE" \
     "ndwrap_BridgeNumPy_FOUND=FALSE"
+}
+
+# external_module <prefix> <build dir> <expected dims>: examples/ExternalModule
+# (ndw_add_module) against an installed ndwrap, through find_package only.
+external_module() {
+  local prefix=$1 bin=$2 dims=$3 lib log
+  lib=$(libdir_of "$prefix")
+  log="$WORK/$(basename "$bin").configure.log"
+  cmake -S "$SRC/examples/ExternalModule" -B "$bin" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -Dndwrap_DIR="$lib/cmake/ndwrap" | tee "$log"
+  cmake --build "$bin" --parallel "$JOBS"
+  # The installation's types and dimensions, generator and SWIG files.
+  expect_in "$log" "ndwrap module extfilters: package extfilters, types B;SC;UC;SS;US;SI;UI;SL;UL;F;D;CF;CD, dims $dims"
+  grep -q '^NDWRAP_SOURCE_DIR:PATH=$' "$bin/CMakeCache.txt"
+  local src_re refs
+  src_re=$(printf '%s' "$SRC" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+  refs=$(grep -rIhoE "$src_re/[^\" ;]*" "$bin" | grep -vE "^$src_re/examples/ExternalModule" |
+    sort -u || true)
+  [[ -z $refs ]] || { echo "the build uses ndwrap's source tree: $refs"; return 1; }
+  (cd "$bin" && ctest --output-on-failure) | tee "$bin.ctest.out"
+  expect_in "$bin.ctest.out" "100% tests passed"
+  "$bin/ext_demo" | tee "$bin.demo.out"
+  expect_in "$bin.demo.out" "(1,2) in=12 mask=1 mean=11.667"
+}
+
+external_module_find_package() {
+  external_module "$PREFIX" "$WORK/ext-installed" "2;3;4"
+  local pkg="$WORK/ext-installed/ndw-module-extfilters/python/extfilters"
+  if [[ -n $(site_of "$PREFIX") ]]; then # AUTO: a Python package next to the C library
+    ls "$pkg"/_wrapped.*
+    grep -rqF "$PREFIX/share/ndwrap/swig/ndw_py.c" "$WORK/ext-installed" --include='*.ninja' \
+      --include='*.make' || { echo "the installed ndw_py.c is not used"; return 1; }
+  elif [[ -e $pkg/wrapped.py ]]; then
+    echo "a Python package although the installation has none"
+    return 1
+  fi
+}
+
+external_module_python() {
+  local site pydir="$WORK/ext-installed/ndw-module-extfilters/python"
+  site=$(site_of "$PREFIX")
+  export PYTHONPATH="$site:$pydir"
+  # Both packages come from where they should (a miss would make pytest skip).
+  (cd "$WORK" && python3 -c 'import ndwrap, extfilters, scipy.ndimage
+print(ndwrap.__file__); print(extfilters.__file__)') | tee "$WORK/ext-python.out"
+  expect_in "$WORK/ext-python.out" "$site/ndwrap/__init__.py" "$pydir/extfilters/__init__.py"
+  (cd "$WORK" && python3 -m pytest "$SRC/tests/python/test_external_module.py" -q -rs \
+    -p no:cacheprovider)
+}
+
+static_external_module_c() {
+  # No BridgeNumPy, dimensions 2;3: a C library for those, no Python package.
+  external_module "$PREFIX_STATIC" "$WORK/ext-static" "2;3"
+  expect_in "$WORK/ext-static.configure.log" "ndwrap module extfilters: C library only, no Python package"
+  [[ ! -e $WORK/ext-static/ndw-module-extfilters/python/extfilters/wrapped.py ]]
 }
 
 # ---- run ---------------------------------------------------------------------
@@ -297,6 +386,16 @@ step static_find_package_c static_find_package_c
 step static_pkg_config_c pkg_config_c "$PREFIX_STATIC" pkgconfig-consumer-static
 step static_cxx_consumer cxx_consumer "$PREFIX_STATIC" cxx-consumer-static
 step static_missing_component static_missing_component
+step external_module_find_package external_module_find_package
+if [[ -z $(site_of "$PREFIX") ]]; then
+  echo "SKIP: external_module_python (ndwrap installed without its Python package:" \
+    "needs SWIG 4.1+ and the Python headers)"
+elif ! python3 -c 'import numpy, scipy, pytest' >/dev/null 2>&1; then
+  echo "SKIP: external_module_python (needs NumPy, SciPy and pytest)"
+else
+  step external_module_python external_module_python
+fi
+step static_external_module_c static_external_module_c
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
