@@ -118,8 +118,9 @@ def test_strided_export_refuses_contiguous_request():
 
 def test_copy_false_raises_when_a_copy_is_unavoidable():
     big = np.arange(24, dtype=">f4").reshape(2, 3, 4)
-    with pytest.raises(ValueError, match="non-native byte order"):
+    with pytest.raises(ndwrap.CopyRequiredError, match="non-native byte order") as e:
         PB.GetImageFromArray(big, copy=False)
+    assert isinstance(e.value, ValueError) and not isinstance(e.value, TypeError)
     with pytest.raises(ValueError, match="without a copy"):
         PB.GetImageViewFromArray(big)
     img = PB.GetImageFromArray(big)  # copy=None: converts
@@ -127,8 +128,9 @@ def test_copy_false_raises_when_a_copy_is_unavoidable():
     f64 = np.ones((2, 3, 4))
     with pytest.raises(ValueError, match="dtype float64 differs"):
         PB.GetImageFromArray(f64, copy=False)
-    with pytest.raises(ValueError):
+    with pytest.raises(ndwrap.DTypeMismatchError) as e:  # a TypeError and a ValueError
         PB.GetImageViewFromArray(f64)
+    assert isinstance(e.value, TypeError) and isinstance(e.value, ValueError)
     conv = PB.GetImageFromArray(f64)
     assert np.asarray(conv).dtype == np.float32 and not np.shares_memory(np.asarray(conv), f64)
     with pytest.raises(TypeError, match="kind"):

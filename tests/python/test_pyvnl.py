@@ -693,30 +693,31 @@ def test_empty_arrays_raise_value_error(pixel, matrix):
                 fn(arr)
 
 
-def test_other_element_type_raises_type_error(pixel):
-    """Another element type is a TypeError unless copy=True asks for a
-    converting copy (allowed within np.can_cast(..., 'same_kind'))."""
+def test_other_element_type_converts_or_raises(pixel):
+    """Another element type: copy=None and copy=True make a converting copy
+    within np.can_cast(..., 'same_kind') (as PyBuffer); views and copy=False
+    raise DTypeMismatchError, a TypeError and a ValueError."""
     want = dtype_of(pixel)
     for other in WRAPPED:
         if other is pixel:
             continue
         src = (np.arange(6) % 4).astype(other.numpy_name)  # representable in every type
         src2 = src.reshape(2, 3).copy()
+        castable = np.can_cast(dtype_of(other), want, casting="same_kind")
         for arr, matrix in ((src, False), (src2, True)):
-            for how, fn in from_array_calls(pixel, arr, matrix):
-                if how == "True":
-                    continue
-                with pytest.raises(TypeError, match=other.numpy_name):
-                    fn()
             calls = dict(from_array_calls(pixel, arr, matrix))
-            if np.can_cast(dtype_of(other), want, casting="same_kind"):
-                obj = calls["True"]()
-                a = np.asarray(obj)
-                assert a.dtype == want and not np.shares_memory(a, arr)
-                np.testing.assert_array_equal(a, arr.astype(want))
-            else:
-                with pytest.raises(TypeError, match="kind"):
-                    calls["True"]()
+            for how in ("False", "View"):
+                with pytest.raises(ndwrap.DTypeMismatchError, match=other.numpy_name) as e:
+                    calls[how]()
+                assert isinstance(e.value, TypeError) and isinstance(e.value, ValueError)
+            for how in ("None", "True"):
+                if castable:
+                    a = np.asarray(calls[how]())
+                    assert a.dtype == want and not np.shares_memory(a, arr)
+                    np.testing.assert_array_equal(a, arr.astype(want))
+                else:
+                    with pytest.raises(TypeError, match="kind"):
+                        calls[how]()
 
 
 def test_other_element_type_for_the_vnl_object_itself(pixel):

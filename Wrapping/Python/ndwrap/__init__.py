@@ -12,7 +12,8 @@ Importing ndwrap does not import NumPy; conversions do, on first use.
 from . import _table
 from . import ndwcore
 from ._registry import (  # noqa: F401
-    PIXEL_TYPES, NotWrappedError, PixelType, ctype, template, wrapped_pixel_types,
+    PIXEL_TYPES, CopyRequiredError, DTypeMismatchError, NotWrappedError, PixelType, ctype,
+    template, wrapped_pixel_types,
 )
 from ._registry import TEMPLATES as _TEMPLATES
 from .pybuffer import (  # noqa: F401

@@ -14,7 +14,8 @@ from . import _table
 from . import ndwcore as _core
 
 __all__ = [
-    "PixelType", "NotWrappedError", "ctype", "Template", "template",
+    "PixelType", "NotWrappedError", "CopyRequiredError", "DTypeMismatchError", "ctype",
+    "Template", "template",
 ]
 
 
@@ -28,6 +29,18 @@ class NotWrappedError(KeyError, TypeError):
 
     def __str__(self):  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class CopyRequiredError(ValueError):
+    """A view (or ``copy=False``) was asked for, but only a copy can do it:
+    a non-native byte order, misaligned data, a layout the target cannot
+    carry.  A ``ValueError``, as NumPy's ``copy=False``."""
+
+
+class DTypeMismatchError(CopyRequiredError, TypeError):
+    """A view (or ``copy=False``) of an array whose dtype is not the target's
+    element type: both a ``TypeError`` (wrong type) and a
+    :class:`CopyRequiredError` (``copy=None`` would have converted it)."""
 
 
 class PixelType:

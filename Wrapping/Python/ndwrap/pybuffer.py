@@ -124,8 +124,10 @@ def _import(image_type, arr, is_vector, copy, keep):
             if reason is None:
                 raise failure  # not about dtype or layout: nothing a copy fixes
     if copy is False:
-        raise ValueError(f"cannot view the array as {image_type.__name__} without a copy: {reason} "
-                         "(copy=False)")
+        error = _reg.DTypeMismatchError if a.dtype.newbyteorder("=") != pixel.dtype \
+            else _reg.CopyRequiredError
+        raise error(f"cannot view the array as {image_type.__name__} without a copy: {reason} "
+                    "(copy=False)")
     want = pixel.dtype
     if a.dtype != want or (reason is not None and not private):
         if not np.can_cast(a.dtype.newbyteorder("="), want, casting="same_kind"):

@@ -16,13 +16,15 @@ What is viewed and what is copied:
   element type can be viewed (the vnl object then keeps the array's buffer
   alive).  A strided array (``a[::2]``, ``a.T``), a non-native byte order or
   misaligned data is copied when ``copy=None`` and refused with
-  ``ValueError`` by ``copy=False`` and by the ``...View...`` spellings.
+  ``ndwrap.CopyRequiredError`` (a ``ValueError``) by ``copy=False`` and by the
+  ``...View...`` spellings.
   ``copy=True`` always copies.
-* Another element type (e.g. float64 for ``PyVnl[F]``) is a ``TypeError``
-  with ``copy=None``, ``copy=False`` and the ``...View...`` spellings; only an
-  explicit ``copy=True`` makes a converting copy, and only within the kind
-  rules of ``np.can_cast(..., casting="same_kind")`` (complex -> float or
-  float -> int stays a ``TypeError``).  float16, object, string and
+* Another element type (e.g. float64 for ``PyVnl[F]``) is converted by a
+  copy with ``copy=None`` or ``copy=True`` (as PyBuffer does), within the
+  kind rules of ``np.can_cast(..., casting="same_kind")``: complex -> float or
+  float -> int is a ``TypeError``. ``copy=False`` and the ``...View...``
+  spellings raise ``ndwrap.DTypeMismatchError`` (a ``TypeError`` and a
+  ``ValueError``).  float16, object, string and
   structured dtypes are a ``TypeError`` listing the wrapped types.
 * A read-only array gives a read-only vnl object (``put``/``fill`` raise
   ``ValueError``) whose arrays are read-only too; a copy is writable.
@@ -68,17 +70,19 @@ def _from_array(cls, pixel, ndim, arr, copy):
     got = _reg.pixel_type_of_dtype(a.dtype)  # TypeError listing wrapped types
     want = pixel.dtype
     if a.dtype.newbyteorder("=") != want:
-        # another element type: only an explicit converting copy (copy=True)
-        if copy is not True:
-            raise TypeError(f"{kind}[{pixel.code}] holds {pixel.numpy_name}, the array is "
-                            f"{a.dtype}; use PyVnl[{got.code}], or copy=True to convert")
+        # another element type: a converting copy with copy=None or True, within
+        # NumPy's same_kind rule (as PyBuffer); views and copy=False refuse
+        if copy is False:
+            raise _reg.DTypeMismatchError(
+                f"{kind}[{pixel.code}] holds {pixel.numpy_name}, the array is {a.dtype}: "
+                f"a view needs PyVnl[{got.code}]; copy=None converts")
         if not np.can_cast(a.dtype.newbyteorder("="), want, casting="same_kind"):
             raise TypeError(f"cannot convert an array of {a.dtype} to {kind}[{pixel.code}] "
                             f"({pixel.numpy_name}) without changing the kind of value; "
                             "convert it explicitly")
     elif copy is False:
-        raise ValueError(f"cannot view the array as {kind}[{pixel.code}] without a copy: "
-                         f"{failure} (copy=False)")
+        raise _reg.CopyRequiredError(f"cannot view the array as {kind}[{pixel.code}] without a "
+                                     f"copy: {failure} (copy=False)")
     # a private copy (converted, C-contiguous, native): the vnl is its only user
     return cls._view(np.array(a, dtype=want, order="C", copy=True))
 
