@@ -71,13 +71,19 @@ def test_regions_with_start_index_and_index_objects():
         img.SetPixel([-3] + [0] * (d - 1), 1)
 
 
+UNSIGNED = next(p for p in WRAPPED_PIXELS if p.kind == "u")
+
+
 def test_bad_sizes_and_indices():
     d = D0
-    img = ndwrap.Image[ndwrap.UC, d].New()
+    img = ndwrap.Image[UNSIGNED, d].New()
     with pytest.raises(ValueError, match="negative"):
         img.SetRegions([-1] + [2] * (d - 1))
+    wide = ndwrap.Image[next(p for p in WRAPPED_PIXELS if p.itemsize >= 4), d].New()
     with pytest.raises(ValueError, match="overflow|too large"):
-        img.SetRegions([2**40] * d)
+        wide.SetRegions([2**62] * d)  # > 2**63 bytes
+    with pytest.raises(OverflowError):
+        img.SetRegions([2**64] * d)  # not even an int64
     with pytest.raises(ValueError, match=f"must have {d} elements"):
         img.SetRegions([2] * (d + 1))
     with pytest.raises(TypeError):
@@ -88,8 +94,11 @@ def test_bad_sizes_and_indices():
         img.GetPixel([0] * (d + 1))
     with pytest.raises(TypeError):
         img.GetPixel([0.5] * d)
-    with pytest.raises(OverflowError, match="out of range for pixel type UC"):
-        img.SetPixel([0] * d, 256)
+    top = int(np.iinfo(UNSIGNED.numpy_name).max)
+    img.SetPixel([0] * d, top)
+    assert img.GetPixel([0] * d) == top
+    with pytest.raises(OverflowError, match=f"out of range for pixel type {UNSIGNED.code}"):
+        img.SetPixel([0] * d, top + 1)
     with pytest.raises(OverflowError):
         img.SetPixel([0] * d, -1)
     with pytest.raises(TypeError):

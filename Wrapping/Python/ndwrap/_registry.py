@@ -180,7 +180,7 @@ class Template:
             return self._entries[k]
         except KeyError:
             pass
-        wrapped = ", ".join(self._key_text(x) for x in self._entries) or "nothing"
+        wrapped = ", ".join(f"[{self._key_text(x)}]" for x in self._entries) or "nothing"
         raise NotWrappedError(
             f"ndwrap.{self.__name__}[{self._key_text(k)}] is not wrapped in this build. "
             f"Wrapped: {wrapped}. {self._missing_hint(k)}"
