@@ -67,7 +67,6 @@ typedef struct T {} T;
   PyObject *_copy_into(PyObject *target) {
     return ndw_py_image_copy_into((ndw_image *)$self, target);
   }
-  PyObject *_info() { return ndw_py_image_info((ndw_image *)$self); }
   bool _is_allocated() { return ndw_image_is_allocated((ndw_image *)$self) != 0; }
   PyObject *CopyInformation(T *other) {
     return ndw_py_status(ndw_image_copy_information((ndw_image *)$self, (ndw_image *)other));

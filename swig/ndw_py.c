@@ -519,14 +519,6 @@ PyObject *ndw_py_image_repr(ndw_image *im, const char *pyname) {
   return r;
 }
 
-PyObject *ndw_py_image_info(ndw_image *im) {
-  return Py_BuildValue("{s:O,s:O,s:O,s:l}", "allocated",
-                       ndw_image_is_allocated(im) ? Py_True : Py_False, "contiguous",
-                       ndw_image_is_contiguous(im) ? Py_True : Py_False, "readonly",
-                       ndw_image_is_readonly(im) ? Py_True : Py_False, "exports",
-                       ndw_image_exports(im));
-}
-
 /* Release a Py_buffer held by an image or vnl object; may run without the
  * GIL held (a C caller freeing the image), so take it. */
 static void ndw_py_release_pybuffer(void *context) {

@@ -56,9 +56,6 @@ PyObject *ndw_py_image_set_direction(ndw_image *im, PyObject *value);
 PyObject *ndw_py_image_get_direction(ndw_image *im);
 PyObject *ndw_py_image_set_components(ndw_image *im, PyObject *value);
 PyObject *ndw_py_image_repr(ndw_image *im, const char *pyname);
-/** Layout facts for the Python layer: a dict (allocated, contiguous,
- *  readonly, exports, owns_buffer). */
-PyObject *ndw_py_image_info(ndw_image *im);
 /** New image of (t, dim, vector) viewing `obj`'s buffer (held until the
  *  image lets go of it).  `writable` demands a writable buffer. */
 ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObject *obj,
