@@ -2,7 +2,8 @@
 # ndwrap's whole test suite: the README's test command, run by .ci/run.
 #   1. install ndwrap with its test extras (pip, scikit-build-core, SWIG from PyPI)
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
-#   3. the Python suite (pytest) against the installed package
+#   3. the Python suite (pytest) against the installed package, and again
+#      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
 #   5. the external-module example (ndw_add_module), full and trimmed
 #   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
@@ -25,6 +26,14 @@ ctest --test-dir "$work/c-asan" --output-on-failure
 
 step "Python tests"
 (cd "$work" && "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
+
+step "Python glue under AddressSanitizer + UBSan (the whole Python suite)"
+cmake -S "$src" -B "$work/py-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=OFF \
+      -DNDW_INSTALL=OFF -DNDW_SANITIZE=ON > "$work/py-asan.log"
+cmake --build "$work/py-asan"
+(cd "$work" && NDW_UNDER_ASAN=1 ASAN_OPTIONS=detect_leaks=0 PYTHONPATH="$work/py-asan/python" \
+   LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
+   "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
 
 step "trimmed build: NDW_WRAP_DIMS=1;2;5, NDW_WRAP_UC=OFF, NDW_WRAP_CD=OFF"
 cmake -S "$src" -B "$work/trimmed" -G Ninja -DBUILD_TESTING=OFF -DNDW_INSTALL=OFF \
