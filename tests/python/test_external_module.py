@@ -132,3 +132,22 @@ def test_images_are_locked_during_a_call():
     ef.Mean[T, T](img, [3, 3, 3])
     t.join()
     assert errors, "Allocate during the call should have raised BufferError"
+
+
+@pytest.mark.parametrize("p", REALS, ids=lambda p: p.code)
+@pytest.mark.parametrize("d", DIMS)
+def test_vector_magnitude_over_vector_images(p, d):
+    """A 'vector:' type set: VectorImage in, scalar image out."""
+    rng = np.random.default_rng(4)
+    shape = tuple(2 + (i % 3) for i in range(d))[::-1] + (3,)
+    a = rng.standard_normal(shape).astype(p.numpy_name)
+    T_in = ndwrap.VectorImage[p, d]
+    for r in REALS:
+        T_out = ndwrap.Image[r, d]
+        out = ef.VectorMagnitude[T_in, T_out](ndwrap.PyBuffer[T_in].GetImageViewFromArray(a))
+        assert type(out) is T_out and out.GetNumberOfComponentsPerPixel() == 1
+        np.testing.assert_allclose(np.asarray(out), np.linalg.norm(a.astype(np.float64), axis=-1),
+                                   rtol=1e-5)
+    # arrays in (the last axis is the components), arrays out; strided components
+    got = ef.VectorMagnitude(a[..., ::-1])
+    np.testing.assert_allclose(got, np.linalg.norm(a.astype(np.float64), axis=-1), rtol=1e-5)
