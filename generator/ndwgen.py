@@ -123,7 +123,7 @@ def gen_image_instances(rows, enabled, d):
         for vector in (0, 1):
             out.append(
                 f"#define NDW_TOK {r['tok']}\n#define NDW_CTYPE {r['ctype']}\n"
-                f"#define NDW_CODE {r['code']}\n#define NDW_DIM {d}\n#define NDW_VECTOR {vector}\n"
+                f"#define NDW_CODE {r['code']}\n#define NDW_DIM {d}\n#define NDW_IS_VECTOR {vector}\n"
                 '#include "image_facade.inc"\n'
             )
     return "\n".join(out)
@@ -277,14 +277,14 @@ def gen_pyi(rows, enabled, dims):
 # Sets: all, scalar (integers and reals), integer, signed, unsigned, real,
 # complex, bool, or codes (UC F ...); several are united; a "vector:" prefix
 # instantiates over VectorImage.  Parameter kinds: in_pixel, out_pixel,
-# double, int (int64_t), bool, size, index.
+# double, int (int64_t), bool, size, index, vector (D doubles).
 
 SETS = {
     "all": "biufc", "scalar": "iuf", "integer": "iu", "signed": "i", "unsigned": "u",
     "real": "f", "complex": "c", "bool": "b",
 }
 
-PARAM_KINDS = ("in_pixel", "out_pixel", "double", "int", "bool", "size", "index")
+PARAM_KINDS = ("in_pixel", "out_pixel", "double", "int", "bool", "size", "index", "vector")
 
 
 def parse_wrap_file(path):
@@ -376,7 +376,8 @@ def _param_c(kind, inst):
     d = inst["dim"]
     return {"in_pixel": inst["in"]["ctype"], "out_pixel": inst["out"]["ctype"],
             "double": "double", "int": "int64_t", "bool": "int",
-            "size": f"const ndw_size_{d} *", "index": f"const ndw_index_{d} *"}[kind]
+            "size": f"const ndw_size_{d} *", "index": f"const ndw_index_{d} *",
+            "vector": f"const ndw_vector_{d} *"}[kind]
 
 
 def _prototype(fn, inst):
@@ -434,8 +435,8 @@ def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False
             proto = _prototype(fn, inst)
             header.append(f"NDW_API_MODULE {proto};")
             d = inst["dim"]
-            defs = {"NDW_FUNC": inst["cname"], "NDW_DIM": d,
-                    "NDW_SIZE": f"ndw_size_{d}", "NDW_INDEX": f"ndw_index_{d}"}
+            defs = {"NDW_FUNC": inst["cname"], "NDW_DIM": d, "NDW_SIZE": f"ndw_size_{d}",
+                    "NDW_INDEX": f"ndw_index_{d}", "NDW_VECTOR": f"ndw_vector_{d}"}
             defs.update(_side_defines("IN", inst["in"], inst["in_vec"], d))
             defs.update(_side_defines("OUT", inst["out"], inst["out_vec"], d))
             csrc.append("".join(f"#define {k} {v}\n" for k, v in defs.items())

@@ -62,7 +62,17 @@ typedef struct T {} T;
 }
 %enddef
 
+/* D doubles (a spacing, an offset): any sequence or NumPy array of D
+ * numbers, or one number for all axes. */
+%define NDW_VECTOR_IN(D)
+%typemap(in) const ndw_vector_##D * (ndw_vector_##D tmp_) {
+  if (ndw_py_to_doubles($input, D, tmp_.v, 1, "vector") < 0) SWIG_fail;
+  $1 = &tmp_;
+}
+%enddef
+
 %define NDW_WRAP_GEOMETRY(D)
+NDW_VECTOR_IN(D)
 NDW_WRAP_SEQ(Size##D, ndw_size_##D, D, 0)
 NDW_WRAP_SEQ(Index##D, ndw_index_##D, D, 1)
 NDW_GEOMETRY_IN(ndw_size_##D, D, 0)

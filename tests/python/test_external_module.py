@@ -151,3 +151,17 @@ def test_vector_magnitude_over_vector_images(p, d):
     # arrays in (the last axis is the components), arrays out; strided components
     got = ef.VectorMagnitude(a[..., ::-1])
     np.testing.assert_allclose(got, np.linalg.norm(a.astype(np.float64), axis=-1), rtol=1e-5)
+
+
+@pytest.mark.parametrize("d", DIMS)
+def test_vector_parameters_take_sequences_arrays_and_numbers(d):
+    """A 'vector' parameter (D doubles) takes a list, a NumPy array or a number."""
+    a = np.zeros(tuple(2 + (i % 3) for i in range(d))[::-1], np.float64)
+    slope = np.arange(1, d + 1, dtype=np.float64)  # x first
+    idx = np.indices(a.shape)  # array axes: (z, y, x) -> reverse for x first
+    want = sum(slope[i] * idx[d - 1 - i] for i in range(d))
+    for s in (list(slope), slope, tuple(slope.tolist())):
+        np.testing.assert_allclose(ef.AddRamp(a, slope=s), want)
+    np.testing.assert_allclose(ef.AddRamp(a, 2.0), 2.0 * sum(idx))
+    with pytest.raises(ValueError, match=f"must have {d} elements"):
+        ef.AddRamp(a, list(slope) + [1.0])

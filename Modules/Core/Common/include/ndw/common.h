@@ -98,10 +98,12 @@ NDW_API int ndw_pixel_type_is_wrapped(ndw_pixel_type type);
 /** Is dimension `dim` wrapped in this build (NDW_WRAP_DIMS)? */
 NDW_API int ndw_dim_is_wrapped(unsigned dim);
 
-/* Size, Index and ImageRegion per wrapped dimension: plain value types. */
+/* Size, Index, ImageRegion and Vector (D doubles: a spacing, an offset, a
+ * direction of physical space) per wrapped dimension: plain value types. */
 #define NDW_X_GEOMETRY(D)                                                   \
   typedef struct ndw_size_##D { uint64_t v[D]; } ndw_size_##D;              \
   typedef struct ndw_index_##D { int64_t v[D]; } ndw_index_##D;             \
+  typedef struct ndw_vector_##D { double v[D]; } ndw_vector_##D;            \
   typedef struct ndw_region_##D {                                           \
     ndw_index_##D index;                                                    \
     ndw_size_##D size;                                                      \
