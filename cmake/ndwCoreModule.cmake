@@ -8,17 +8,8 @@ function(_ndw_add_core_module)
   if(NOT M_TEMPLATE_DIR)
     set(M_TEMPLATE_DIR "${CMAKE_CURRENT_LIST_DIR}")
   endif()
-  file(STRINGS "${M_WRAP_FILE}" _mline REGEX "^[ \t]*module[ \t]+")
-  string(REGEX REPLACE "^[ \t]*module[ \t]+([A-Za-z_0-9]+).*" "\\1" _pkg "${_mline}")
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${M_WRAP_FILE}")
-  execute_process(
-    COMMAND "${Python3_EXECUTABLE}" "${NDW_GENERATOR}" --table "${NDW_PIXEL_TABLE}"
-            --types "${NDW_WRAPPED_CODES}" --dims "${NDW_WRAP_DIMS}" --wrap-file "${M_WRAP_FILE}"
-            --template-dir "${M_TEMPLATE_DIR}" --out "${NDW_GENERATED_DIR}" --core
-    RESULT_VARIABLE _rc)
-  if(NOT _rc EQUAL 0)
-    message(FATAL_ERROR "ndw_add_module(${M_NAME} CORE): the generator failed on ${M_WRAP_FILE}")
-  endif()
+  _ndw_generate_module(_pkg "${M_NAME}" "${Python3_EXECUTABLE}" "${M_WRAP_FILE}"
+                       "${M_TEMPLATE_DIR}" "${NDW_GENERATED_DIR}" --core)
   set(NDW_SOURCES ${NDW_SOURCES} "${NDW_GENERATED_DIR}/src/${_pkg}_instances.c" PARENT_SCOPE)
   set_property(GLOBAL APPEND PROPERTY NDW_CORE_WRAP_MODULES "${_pkg}")
 endfunction()

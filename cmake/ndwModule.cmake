@@ -38,6 +38,27 @@
 # NDW_WRAP_PYTHON (ON, OFF or AUTO), NDW_PYTHON_BUILD_DIR (optional) and, for an
 # installation, NDW_PYTHON_VERSION (X.Y of its Python package, empty if none).
 
+# Run the generator on a .wrap file (shared by ndw_add_module and its CORE
+# form); sets <pkg_var> to the package name of the file's `module` line.
+function(_ndw_generate_module pkg_var name python wrap template_dir out)
+  get_property(_codes GLOBAL PROPERTY NDW_WRAPPED_CODES)
+  get_property(_dims GLOBAL PROPERTY NDW_WRAPPED_DIMS)
+  get_property(_gen GLOBAL PROPERTY NDW_GENERATOR)
+  get_property(_table GLOBAL PROPERTY NDW_PIXEL_TABLE)
+  get_filename_component(_wrap "${wrap}" ABSOLUTE)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_wrap}")
+  execute_process(
+    COMMAND "${python}" "${_gen}" --table "${_table}" --types "${_codes}" --dims "${_dims}"
+            --wrap-file "${_wrap}" --template-dir "${template_dir}" --out "${out}" ${ARGN}
+    RESULT_VARIABLE _rc)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "ndw_add_module(${name}): the generator failed on ${_wrap}")
+  endif()
+  file(STRINGS "${_wrap}" _mline REGEX "^[ \t]*module[ \t]+")
+  string(REGEX REPLACE "^[ \t]*module[ \t]+([A-Za-z_0-9]+).*" "\\1" _pkg "${_mline}")
+  set(${pkg_var} "${_pkg}" PARENT_SCOPE)
+endfunction()
+
 function(ndw_add_module)
   if("CORE" IN_LIST ARGN) # ndwrap's own modules (cmake/ndwCoreModule.cmake)
     _ndw_add_core_module(${ARGN})
@@ -69,19 +90,9 @@ function(ndw_add_module)
     find_package(Python3 COMPONENTS Interpreter REQUIRED)
     set(_python "${Python3_EXECUTABLE}")
   endif()
-  get_filename_component(_wrap "${M_WRAP_FILE}" ABSOLUTE)
   set(_out "${CMAKE_CURRENT_BINARY_DIR}/ndw-module-${M_NAME}")
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_wrap}")
-  execute_process(
-    COMMAND "${_python}" "${_gen}" --table "${_table}" --types "${_codes}"
-            --dims "${_dims}" --wrap-file "${_wrap}" --template-dir "${CMAKE_CURRENT_SOURCE_DIR}"
-            --out "${_out}"
-    RESULT_VARIABLE _rc)
-  if(NOT _rc EQUAL 0)
-    message(FATAL_ERROR "ndw_add_module(${M_NAME}): the generator failed on ${_wrap}")
-  endif()
-  file(STRINGS "${_wrap}" _mline REGEX "^[ \t]*module[ \t]+")
-  string(REGEX REPLACE "^[ \t]*module[ \t]+([A-Za-z_0-9]+).*" "\\1" _pkg "${_mline}")
+  _ndw_generate_module(_pkg "${M_NAME}" "${_python}" "${M_WRAP_FILE}" "${CMAKE_CURRENT_SOURCE_DIR}"
+                       "${_out}")
 
   add_library(${M_NAME} ${M_SOURCES} "${_out}/src/${_pkg}_instances.c")
   set_target_properties(${M_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
