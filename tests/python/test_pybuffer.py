@@ -316,3 +316,15 @@ def test_broadcast_and_non_buffer_inputs():
         PB.GetImageViewFromArray(nested)
     auto = ndwrap.image_from_array(nested)
     assert type(auto).__name__ == "ImageSL3"
+
+
+def test_simpleitk_spellings():
+    """SimpleITK users write GetImageFromArray(arr, isVector=True)."""
+    arr = np.zeros((2, 3, 4, 3), np.float32)
+    img = ndwrap.GetImageFromArray(arr, isVector=True)
+    assert type(img) is ndwrap.VectorImage[ndwrap.F, 3]
+    assert img.GetNumberOfComponentsPerPixel() == 3
+    view = ndwrap.GetImageViewFromArray(arr, isVector=True)
+    assert np.shares_memory(np.asarray(view), arr)
+    back = ndwrap.GetArrayViewFromImage(view)
+    assert back.shape == (2, 3, 4, 3)

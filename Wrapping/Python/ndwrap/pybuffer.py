@@ -288,8 +288,11 @@ def array_from_image(image, keep_axes=False):
 
 
 def image_view_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=None,
-                          origin=None, direction=None):
-    """An image viewing the array's memory (never a copy)."""
+                          origin=None, direction=None, isVector=None):
+    """An image viewing the array's memory (never a copy).  ``isVector`` is
+    SimpleITK's spelling of ``is_vector``."""
+    if isVector is not None:
+        is_vector = isVector
     t = _image_type_for(arr, is_vector, ttype)
     image = None
     if not keep_axes:
@@ -305,9 +308,12 @@ def image_view_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spa
 
 
 def image_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=None,
-                     origin=None, direction=None):
+                     origin=None, direction=None, isVector=None):
     """An image holding its own copy of the array (type from dtype and ndim,
-    or ``ttype``; a ``ttype`` of another dtype converts when the kind allows)."""
+    or ``ttype``; a ``ttype`` of another dtype converts when the kind allows).
+    ``isVector`` is SimpleITK's spelling of ``is_vector``."""
+    if isVector is not None:
+        is_vector = isVector
     t = _image_type_for(arr, is_vector, ttype)
     return _set_metadata(_import(t, arr, is_vector, True, keep_axes), spacing, origin, direction)
 
