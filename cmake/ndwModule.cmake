@@ -85,6 +85,10 @@ function(ndw_add_module)
     endif()
   elseif(DEFINED M_PYTHON AND NOT M_PYTHON)
     set(_py_on OFF)
+  elseif(M_PYTHON AND NOT _py_on)
+    message(FATAL_ERROR "ndw_add_module(${M_NAME} PYTHON ON): the embedded ndwrap builds no "
+      "Python package (NDW_WRAP_PYTHON is OFF); set NDW_WRAP_PYTHON ON before "
+      "add_subdirectory(ndwrap), or drop PYTHON ON")
   endif()
   if(NOT _python)
     find_package(Python3 COMPONENTS Interpreter REQUIRED)
