@@ -1,60 +1,119 @@
 #!/usr/bin/env bash
 # ndwrap's whole test suite: the README's test command, run by .ci/run.
-#   1. install ndwrap with its test extras (pip, scikit-build-core, SWIG from PyPI)
+#   1. install ndwrap with its test extras (pip, scikit-build-core, SWIG from
+#      PyPI); the extra also brings the build tools every later stage uses:
+#      cmake, ninja and swig from PyPI, nothing assumed from PATH
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
 #   3. the Python suite (pytest) against the installed package, and again
 #      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
 #   5. the external-module example (ndw_add_module), full and trimmed
 #   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
+# The Python is $PYTHON, else python3 (or python) on PATH: run it in a venv.
+# Prints the time of every stage at the end (also on failure).
 set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${NDW_TEST_WORK:-$src/build/test-run}"
-py="${PYTHON:-python3}"
+py="${PYTHON:-}"
+if [ -z "$py" ]; then
+  py=$(command -v python3 || command -v python) ||
+    { echo "run_all.sh: no python3 or python on PATH; set PYTHON" >&2; exit 2; }
+fi
+case "$py" in
+  /*) ;;
+  */*) py="$PWD/$py" ;;
+  *) py=$(command -v "$py") || { echo "run_all.sh: PYTHON=$py not found" >&2; exit 2; } ;;
+esac
 mkdir -p "$work"
-step() { printf '\n==== %s ====\n' "$*"; }
 
-step "install ndwrap[test]"
+t_start=$(date +%s) t_stage=$t_start stage="" timings=""
+lap() {
+  local now
+  now=$(date +%s)
+  [ -z "$stage" ] || timings+=$(printf '%6d s  %s' $((now - t_stage)) "$stage")$'\n'
+  t_stage=$now stage=""
+}
+step() { lap; stage="$*"; printf '\n==== %s ====\n' "$*"; }
+report_timings() {
+  local rc=$?
+  lap
+  printf '\n==== stage timings ====\n%s%6d s  total%s\n' "$timings" \
+    $(($(date +%s) - t_start)) "$([ "$rc" -eq 0 ] || echo ", FAILED (exit $rc)")"
+}
+trap report_timings EXIT
+
+step "install ndwrap[test] (and cmake, ninja, swig from PyPI)"
 "$py" -m pip install --quiet "$src[test]"
+# The tools the test extra installed (its console scripts, found from the
+# installed distributions' records): every CMake call below uses these.
+eval "$("$py" - <<'EOF'
+import importlib.metadata as md, os, shlex, sys
+def tool(dist, exe):
+    try:
+        files = md.distribution(dist).files or []
+    except md.PackageNotFoundError:
+        sys.exit(f"run_all.sh: {dist} is not installed (the test extra should bring it)")
+    # The console script first (outside the package folder: swig's sets SWIG_LIB).
+    for f in sorted((f for f in files if f.name == exe and f.parent.name in ("bin", "Scripts")),
+                    key=lambda f: f.parts[0] != ".."):
+        path = os.path.abspath(str(f.locate()))
+        if os.access(path, os.X_OK):
+            return path
+    sys.exit(f"run_all.sh: no {exe} program in the installed {dist} package")
+for var, dist, exe in (("CMAKE", "cmake", "cmake"), ("CTEST", "cmake", "ctest"),
+                       ("NINJA", "ninja", "ninja"), ("SWIG", "swig", "swig")):
+    print(f"{var}={shlex.quote(tool(dist, exe))}")
+EOF
+)"
+export CMAKE CTEST NINJA SWIG PYTHON="$py"
+# Also first on PATH, for any program a build runs by name.
+PATH="$(dirname "$CMAKE"):$(dirname "$NINJA"):$(dirname "$SWIG"):$PATH"
+export PATH
+unset CMAKE_GENERATOR CMAKE_BUILD_TYPE || true
+# Every configure: the Ninja of the test extra, its SWIG, this Python.
+tools=(-G Ninja "-DCMAKE_MAKE_PROGRAM=$NINJA" "-DSWIG_EXECUTABLE=$SWIG" "-DPython3_EXECUTABLE=$py")
+echo "cmake: $CMAKE ($("$CMAKE" --version | head -n 1))"
+echo "ninja: $NINJA ($("$NINJA" --version)); swig: $SWIG ($("$SWIG" -version | grep -m1 Version))"
+echo "python: $py ($("$py" --version 2>&1))"
 
 step "C tests (AddressSanitizer + UBSan)"
-cmake -S "$src" -B "$work/c-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
+"$CMAKE" -S "$src" -B "$work/c-asan" "${tools[@]}" -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
       -DModule_BridgeNumPy=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF \
       > "$work/c-asan.log"
-cmake --build "$work/c-asan"
-ctest --test-dir "$work/c-asan" --output-on-failure
+"$CMAKE" --build "$work/c-asan"
+"$CTEST" --test-dir "$work/c-asan" --output-on-failure
 
 step "Python tests"
 (cd "$work" && "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
 
 step "Python glue under AddressSanitizer + UBSan (the whole Python suite)"
-cmake -S "$src" -B "$work/py-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=OFF \
+"$CMAKE" -S "$src" -B "$work/py-asan" "${tools[@]}" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=OFF \
       -DNDW_INSTALL=OFF -DNDW_SANITIZE=ON > "$work/py-asan.log"
-cmake --build "$work/py-asan"
+"$CMAKE" --build "$work/py-asan"
 (cd "$work" && NDW_UNDER_ASAN=1 ASAN_OPTIONS=detect_leaks=0 PYTHONPATH="$work/py-asan/python" \
    LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
    "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
 
 step "trimmed build: NDW_WRAP_DIMS=1;2;5, NDW_WRAP_UC=OFF, NDW_WRAP_CD=OFF"
-cmake -S "$src" -B "$work/trimmed" -G Ninja -DBUILD_TESTING=OFF -DNDW_INSTALL=OFF \
+"$CMAKE" -S "$src" -B "$work/trimmed" "${tools[@]}" -DBUILD_TESTING=OFF -DNDW_INSTALL=OFF \
       -DNDW_WRAP_PYTHON=ON "-DNDW_WRAP_DIMS=1;2;5" -DNDW_WRAP_UC=OFF -DNDW_WRAP_CD=OFF \
       > "$work/trimmed.log"
-cmake --build "$work/trimmed"
+"$CMAKE" --build "$work/trimmed"
 (cd "$work" && NDW_EXPECT_DIMS="1;2;5" NDW_EXPECT_MISSING="UC;CD" PYTHONPATH="$work/trimmed/python" \
    "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)  # table-driven: follows the build
 
 step "external module (examples/ExternalModule) via add_subdirectory, all types"
-cmake -S "$src/examples/ExternalModule" -B "$work/extmod" -G Ninja -DNDWRAP_SOURCE_DIR="$src" \
+"$CMAKE" -S "$src/examples/ExternalModule" -B "$work/extmod" "${tools[@]}" -DNDWRAP_SOURCE_DIR="$src" \
       > "$work/extmod.log"
-cmake --build "$work/extmod"
-ctest --test-dir "$work/extmod" --output-on-failure
+"$CMAKE" --build "$work/extmod"
+"$CTEST" --test-dir "$work/extmod" --output-on-failure
 (cd "$work" && PYTHONPATH="$work/extmod/ndwrap/python" \
    "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
 
 step "external module, trimmed ndwrap (NDW_WRAP_DIMS=2;5, NDW_WRAP_UC=OFF): its wrappers follow"
-cmake -S "$src/examples/ExternalModule" -B "$work/extmod-trimmed" -G Ninja -DNDWRAP_SOURCE_DIR="$src" \
+"$CMAKE" -S "$src/examples/ExternalModule" -B "$work/extmod-trimmed" "${tools[@]}" -DNDWRAP_SOURCE_DIR="$src" \
       "-DNDW_WRAP_DIMS=2;5" -DNDW_WRAP_UC=OFF > "$work/extmod-trimmed.log"
-cmake --build "$work/extmod-trimmed"
+"$CMAKE" --build "$work/extmod-trimmed"
 (cd "$work" && PYTHONPATH="$work/extmod-trimmed/ndwrap/python" \
    "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
 
@@ -62,4 +121,6 @@ if [ -x "$src/tests/cmake/run.sh" ] || [ -f "$src/tests/cmake/run.sh" ]; then
   step "consumer builds"
   bash "$src/tests/cmake/run.sh" "$src" "$work/consumers"
 fi
-step "all test stages passed"
+lap
+printf '\n==== all test stages passed ====\n'
+

@@ -6,10 +6,13 @@
 #   bash tests/cmake/run.sh <ndwrap source dir> <scratch dir>
 #
 # The scratch dir is wiped and reused.  Needs: a C and C++ compiler, cmake
-# (3.21+), python3 (ndwrap's generator), pkg-config (Debian: pkgconf), nm
+# (3.21+), Python 3 (ndwrap's generator), pkg-config (Debian: pkgconf), nm
 # (binutils); ninja is used when present.  With SWIG 4.1+ and the Python
 # headers, the shared install includes ndwrap's Python package and the
 # external module is tested from Python too (needs NumPy, SciPy, pytest).
+# The tools are $CMAKE, $CTEST, $NINJA, $SWIG and $PYTHON when set (as
+# tests/run_all.sh sets them to what the test extra installed), else found on
+# PATH (cmake, ctest, ninja, swig, python3); no ninja: CMake's default generator.
 # Prints one PASS/FAIL line per step (SKIP lines for steps that cannot run
 # here, not counted), then "N passed, M failed"; exits non-zero on any
 # failure.  The log of every step is kept in <scratch dir>/logs/<step>.log.
@@ -33,9 +36,18 @@ HERE="$SRC/tests/cmake"
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"
 
-GEN=()
-if command -v ninja >/dev/null 2>&1; then
-  GEN=(-G Ninja)
+CMAKE=${CMAKE:-cmake}
+CTEST=${CTEST:-ctest}
+PY=${PYTHON:-$(command -v python3 || command -v python || echo python3)}
+# Every configure below gets TOOLS: the generator, its make program, SWIG, Python.
+TOOLS=("-DPython3_EXECUTABLE=$(command -v "$PY")")
+NINJA=${NINJA:-$(command -v ninja || true)}
+if [[ -n $NINJA ]]; then
+  TOOLS+=(-G Ninja "-DCMAKE_MAKE_PROGRAM=$NINJA")
+fi
+SWIG=${SWIG:-$(command -v swig || command -v swig4.0 || true)}
+if [[ -n $SWIG ]]; then
+  TOOLS+=("-DSWIG_EXECUTABLE=$SWIG")
 fi
 JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 # Keep the caller's environment from steering the consumer builds.
@@ -46,8 +58,8 @@ PREFIX_STATIC="$WORK/prefix-static" # static, BridgeNumPy off, dims 2;3
 
 # Python wrapping for the shared install: when SWIG and Python.h are there.
 PY_WRAP=OFF
-if { command -v swig || command -v swig4.0; } >/dev/null 2>&1 &&
-  python3 -c 'import os, sysconfig, sys
+if [[ -n $SWIG ]] &&
+  "$PY" -c 'import os, sysconfig, sys
 sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
   PY_WRAP=ON
 fi
@@ -81,8 +93,8 @@ step() {
 configure_build() {
   local src=$1 bin=$2
   shift 2
-  cmake -S "$src" -B "$bin" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$bin" --parallel "$JOBS"
+  "$CMAKE" -S "$src" -B "$bin" "${TOOLS[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
+  "$CMAKE" --build "$bin" --parallel "$JOBS"
 }
 
 # expect_in <file> <text>...: every text occurs in the file (whitespace-folded).
@@ -132,7 +144,7 @@ install_shared() {
   echo "NDW_WRAP_PYTHON=$PY_WRAP"
   configure_build "$SRC" "$WORK/build-shared" -DNDW_WRAP_PYTHON=$PY_WRAP -DBUILD_TESTING=OFF \
     -DModule_BridgeNumPy=ON -DCMAKE_INSTALL_PREFIX="$WORK/not-used"
-  cmake --install "$WORK/build-shared" --prefix "$PREFIX"
+  "$CMAKE" --install "$WORK/build-shared" --prefix "$PREFIX"
   local lib
   lib=$(libdir_of "$PREFIX")
   for f in include/ndw/common.h include/ndw/pixel_types.h include/ndw/config.h \
@@ -156,12 +168,12 @@ install_shared() {
   no_build_paths "$PREFIX"
   # The Development/Runtime split, and nothing of ours in COMPONENT python
   # (the only one a wheel build installs).
-  cmake --install "$WORK/build-shared" --prefix "$WORK/only-runtime" --component Runtime
+  "$CMAKE" --install "$WORK/build-shared" --prefix "$WORK/only-runtime" --component Runtime
   local extra
   extra=$(find "$WORK/only-runtime" -type f ! -name 'libndwrap.so*')
   [[ -z $extra ]] || { echo "COMPONENT Runtime installs: $extra"; return 1; }
   ls "$(libdir_of "$WORK/only-runtime")"/libndwrap.so.0.1*
-  cmake --install "$WORK/build-shared" --prefix "$WORK/only-python" --component python
+  "$CMAKE" --install "$WORK/build-shared" --prefix "$WORK/only-python" --component python
   if [[ -d $WORK/only-python ]]; then
     local leaked
     leaked=$(find "$WORK/only-python" -name '*.h' -o -name '*.hpp' -o -name '*.cmake' \
@@ -180,7 +192,33 @@ find_package_c() {
   expect_in "$WORK/c-consumer.out" "buffer shape (2, 3, 4)" "c-consumer: OK"
 }
 
-# pkg_config_c <prefix> <name>: the same C program through pkg-config only.
+# doc_recipe <rst file> <section title>: the commands ("$ " lines, with their
+# "\" continuations) of the first console block under that section title.
+doc_recipe() {
+  "$PY" - "$1" "$2" <<'EOF'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+title = sys.argv[2]
+at = next(i for i, l in enumerate(lines[:-1])
+          if l == title and set(lines[i + 1]) <= set("~-=^") and lines[i + 1])
+at = next(i for i in range(at, len(lines)) if lines[i].strip() == ".. code-block:: console")
+cmds, cont = [], False
+for line in lines[at + 1:]:
+    if line and not line.startswith(" "):
+        break
+    text = line.strip()
+    if cont:
+        cmds[-1] += "\n" + text
+    elif text.startswith("$ "):
+        cmds.append(text[2:])
+    cont = bool(cmds) and text.endswith("\\") and (cont or text.startswith("$ "))
+print("\n".join(cmds))
+EOF
+}
+
+# pkg_config_c <prefix> <name>: c_consumer/main.c built through pkg-config only,
+# strictly, then built and run exactly as docs/consumers.rst ("pkg-config")
+# shows, with its /opt/ndwrap standing for <prefix>.
 pkg_config_c() {
   local prefix=$1 name=$2 lib
   if ! command -v pkg-config >/dev/null 2>&1; then
@@ -192,17 +230,34 @@ pkg_config_c() {
   pkg-config --exists --print-errors ndwrap
   pkg-config --modversion ndwrap
   [[ $(pkg-config --modversion ndwrap) == 0.1.* ]]
-  local cflags libs libdir
+  local cflags libs
   cflags=$(pkg-config --cflags ndwrap)
   libs=$(pkg-config --libs ndwrap)
-  libdir=$(pkg-config --variable=libdir ndwrap)
   echo "cflags: $cflags"
   echo "libs:   $libs"
   # shellcheck disable=SC2086  # word splitting of the flags is intended
   "${CC:-cc}" -std=c11 -pedantic -Wall -Wextra -Werror $cflags "$HERE/c_consumer/main.c" \
-    -o "$WORK/$name" $libs -Wl,-rpath,"$libdir"
-  "$WORK/$name" | tee "$WORK/$name.out"
+    -o "$WORK/$name-strict" $libs
+  unset PKG_CONFIG_PATH
+  # The documented recipe, as written.
+  local recipe dir="$WORK/$name"
+  recipe=$(doc_recipe "$SRC/docs/consumers.rst" pkg-config)
+  recipe=${recipe//\/opt\/ndwrap\/lib\//$lib/}
+  recipe=${recipe//\/opt\/ndwrap/$prefix}
+  printf 'recipe:\n%s\n' "$recipe"
+  [[ $recipe == *'./main'* ]] || { echo "the documented recipe runs no ./main"; return 1; }
+  mkdir -p "$dir"
+  cp "$HERE/c_consumer/main.c" "$dir/main.c"
+  (cd "$dir" && bash -euo pipefail -c "$recipe") | tee "$WORK/$name.out"
   expect_in "$WORK/$name.out" "c-consumer: OK"
+  # A shared install: without the rpath the program does not find the library
+  # (what the doc says; otherwise the test would prove nothing).
+  if [[ -e $lib/libndwrap.so ]]; then
+    (cd "$dir" && bash -euo pipefail -c \
+      "${recipe//-Wl,-rpath,/-Wl,-rpath-link,}") >"$WORK/$name-norpath.out" 2>&1 &&
+      { echo "ran without the rpath: the doc's advice is not needed?"; return 1; }
+    expect_in "$WORK/$name-norpath.out" "libndwrap.so.0.1: cannot open shared object file"
+  fi
 }
 
 cxx_consumer() {
@@ -217,9 +272,9 @@ embed_add_subdirectory() {
   expect_in "$LOGS/embed_add_subdirectory.log" "ndwrap module BridgeNumPy: OFF" \
     "dimensions: 2" "toolkit: ndwrap embedded"
   # Only the toolkit's own test is registered, and it passes.
-  (cd "$WORK/embed" && ctest -N) | tee "$WORK/embed-tests.out"
+  (cd "$WORK/embed" && "$CTEST" -N) | tee "$WORK/embed-tests.out"
   expect_in "$WORK/embed-tests.out" "Total Tests: 1"
-  (cd "$WORK/embed" && ctest --output-on-failure)
+  (cd "$WORK/embed" && "$CTEST" --output-on-failure)
   "$WORK/embed/toolkit_app" | tee "$WORK/embed.out"
   expect_in "$WORK/embed.out" "toolkit: OK"
 }
@@ -234,7 +289,7 @@ exports_shared() {
 find_variant() {
   local prefix=$1 name=$2 expect=$3 rc=0
   shift 3
-  cmake -S "$HERE/find_variants" -B "$WORK/find-$name" -DCMAKE_PREFIX_PATH="$prefix" "$@" \
+  "$CMAKE" -S "$HERE/find_variants" -B "$WORK/find-$name" "${TOOLS[@]}" -DCMAKE_PREFIX_PATH="$prefix" "$@" \
     >"$WORK/find-$name.out" 2>&1 || rc=$?
   cat "$WORK/find-$name.out"
   if [[ $expect == ok && $rc -ne 0 ]]; then
@@ -278,7 +333,7 @@ examples() {
 install_static_trimmed() {
   configure_build "$SRC" "$WORK/build-static" -DNDW_WRAP_PYTHON=OFF -DBUILD_TESTING=OFF \
     -DNDW_BUILD_SHARED=OFF -DModule_BridgeNumPy=OFF "-DNDW_WRAP_DIMS=2;3"
-  cmake --install "$WORK/build-static" --prefix "$PREFIX_STATIC"
+  "$CMAKE" --install "$WORK/build-static" --prefix "$PREFIX_STATIC"
   local lib
   lib=$(libdir_of "$PREFIX_STATIC")
   [[ -f $lib/libndwrap.a ]] || { echo "no libndwrap.a"; return 1; }
@@ -320,9 +375,9 @@ external_module() {
   local prefix=$1 bin=$2 dims=$3 lib log
   lib=$(libdir_of "$prefix")
   log="$WORK/$(basename "$bin").configure.log"
-  cmake -S "$SRC/examples/ExternalModule" -B "$bin" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release \
+  "$CMAKE" -S "$SRC/examples/ExternalModule" -B "$bin" "${TOOLS[@]}" -DCMAKE_BUILD_TYPE=Release \
     -Dndwrap_DIR="$lib/cmake/ndwrap" | tee "$log"
-  cmake --build "$bin" --parallel "$JOBS"
+  "$CMAKE" --build "$bin" --parallel "$JOBS"
   # The installation's types and dimensions, generator and SWIG files.
   expect_in "$log" "ndwrap module extfilters: package extfilters, types B;SC;UC;SS;US;SI;UI;SL;UL;F;D;CF;CD, dims $dims"
   grep -q '^NDWRAP_SOURCE_DIR:PATH=$' "$bin/CMakeCache.txt"
@@ -332,7 +387,7 @@ external_module() {
   refs=$(grep -rIhoE "$src_re/[^\" ;]*" "$bin" | grep -vE "^$src_re/examples/ExternalModule" |
     grep -vF "$WORK" | sort -u || true)
   [[ -z $refs ]] || { echo "the build uses ndwrap's source tree: $refs"; return 1; }
-  (cd "$bin" && ctest --output-on-failure) | tee "$bin.ctest.out"
+  (cd "$bin" && "$CTEST" --output-on-failure) | tee "$bin.ctest.out"
   expect_in "$bin.ctest.out" "100% tests passed"
   "$bin/ext_demo" | tee "$bin.demo.out"
   expect_in "$bin.demo.out" "(1,2) in=12 mask=1 mean=11.667"
@@ -356,10 +411,10 @@ external_module_python() {
   site=$(site_of "$PREFIX")
   export PYTHONPATH="$site:$pydir"
   # Both packages come from where they should (a miss would make pytest skip).
-  (cd "$WORK" && python3 -c 'import ndwrap, extfilters, scipy.ndimage
+  (cd "$WORK" && "$PY" -c 'import ndwrap, extfilters, scipy.ndimage
 print(ndwrap.__file__); print(extfilters.__file__)') | tee "$WORK/ext-python.out"
   expect_in "$WORK/ext-python.out" "$site/ndwrap/__init__.py" "$pydir/extfilters/__init__.py"
-  (cd "$WORK" && python3 -m pytest "$SRC/tests/python/test_external_module.py" -q -rs \
+  (cd "$WORK" && "$PY" -m pytest "$SRC/tests/python/test_external_module.py" -q -rs \
     -p no:cacheprovider)
 }
 
@@ -391,7 +446,7 @@ step external_module_find_package external_module_find_package
 if [[ -z $(site_of "$PREFIX") ]]; then
   echo "SKIP: external_module_python (ndwrap installed without its Python package:" \
     "needs SWIG 4.1+ and the Python headers)"
-elif ! python3 -c 'import numpy, scipy, pytest' >/dev/null 2>&1; then
+elif ! "$PY" -c 'import numpy, scipy, pytest' >/dev/null 2>&1; then
   echo "SKIP: external_module_python (needs NumPy, SciPy and pytest)"
 else
   step external_module_python external_module_python
