@@ -71,7 +71,7 @@ PATH="$(dirname "$CMAKE"):$(dirname "$NINJA"):$(dirname "$SWIG"):$PATH"
 export PATH
 unset CMAKE_GENERATOR CMAKE_BUILD_TYPE || true
 # Every configure: the Ninja of the test extra, its SWIG, this Python.
-tools=(-G Ninja "-DCMAKE_MAKE_PROGRAM=$NINJA" "-DSWIG_EXECUTABLE=$SWIG" "-DPython3_EXECUTABLE=$py")
+tools=(--no-warn-unused-cli -G Ninja "-DCMAKE_MAKE_PROGRAM=$NINJA" "-DSWIG_EXECUTABLE=$SWIG" "-DPython3_EXECUTABLE=$py")
 echo "cmake: $CMAKE ($("$CMAKE" --version | head -n 1))"
 echo "ninja: $NINJA ($("$NINJA" --version)); swig: $SWIG ($("$SWIG" -version | grep -m1 Version))"
 echo "python: $py ($("$py" --version 2>&1))"
