@@ -21,7 +21,8 @@
 #   find_package(ndwrap 0.1 CONFIG REQUIRED COMPONENTS Core BridgeNumPy)
 #   target_link_libraries(app PRIVATE ndwrap::Core)
 # or
-#   cc $(pkg-config --cflags ndwrap) app.c $(pkg-config --libs ndwrap)
+#   cc $(pkg-config --cflags ndwrap) app.c $(pkg-config --libs ndwrap) \
+#      -Wl,-rpath,"$(pkg-config --variable=libdir ndwrap)"   (see docs/consumers.rst)
 
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)

@@ -44,6 +44,15 @@ trap report_timings EXIT
 
 step "install ndwrap[test] (and cmake, ninja, swig from PyPI)"
 "$py" -m pip install --quiet "$src[test]"
+# The installed wheel carries the licence (PEP 639 metadata and the file).
+"$py" - "$src/LICENSE" <<'EOF'
+import importlib.metadata as md, sys
+meta = md.metadata("ndwrap")
+lic = [f for f in md.distribution("ndwrap").files if f.name == "LICENSE"]
+assert meta["License-Expression"] == "Apache-2.0", meta["License-Expression"]
+assert lic and lic[0].read_text() == open(sys.argv[1]).read(), "no LICENSE in the wheel"
+print("ndwrap", meta["Version"], meta["License-Expression"], "with", lic[0])
+EOF
 # The tools the test extra installed (its console scripts, found from the
 # installed distributions' records): every CMake call below uses these.
 eval "$("$py" - <<'EOF'
