@@ -40,7 +40,7 @@ CMAKE=${CMAKE:-cmake}
 CTEST=${CTEST:-ctest}
 PY=${PYTHON:-$(command -v python3 || command -v python || echo python3)}
 # Every configure below gets TOOLS: the generator, its make program, SWIG, Python.
-TOOLS=(--no-warn-unused-cli "-DPython3_EXECUTABLE=$(command -v "$PY")")
+TOOLS=("-DPython3_EXECUTABLE=$(command -v "$PY")")
 NINJA=${NINJA:-$(command -v ninja || true)}
 if [[ -n $NINJA ]]; then
   TOOLS+=(-G Ninja "-DCMAKE_MAKE_PROGRAM=$NINJA")
