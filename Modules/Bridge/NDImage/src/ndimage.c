@@ -66,6 +66,10 @@ ndw_status ndw_ndimage_params_new(const ndw_ndimage_kernel *kernel, int output_r
     return ndw_set_error(NDW_E_INVALID, "%s: the row's bounds %zu..%zu are not within 0..%d",
                          kernel->name, kernel->min_values, kernel->max_values,
                          NDW_NDIMAGE_MAX_VALUES);
+  if (output_rank < 0 || output_rank > NDW_NDIMAGE_MAX_RANK || input_rank < 0 ||
+      input_rank > NDW_NDIMAGE_MAX_RANK)
+    return ndw_set_error(NDW_E_INVALID, "%s: ranks %d and %d are not within 0..%d",
+                         kernel->name, output_rank, input_rank, NDW_NDIMAGE_MAX_RANK);
   if (count < kernel->min_values || count > kernel->max_values) {
     if (kernel->min_values == kernel->max_values)
       return ndw_set_error(NDW_E_INVALID, "%s: takes %zu parameter value%s, got %zu",
@@ -82,10 +86,6 @@ ndw_status ndw_ndimage_params_new(const ndw_ndimage_kernel *kernel, int output_r
       return ndw_set_error(NDW_E_INVALID, "%s: parameter value %zu is %g; values must be finite",
                            kernel->name, i, values[i]);
   }
-  if (output_rank < 0 || output_rank > NDW_NDIMAGE_MAX_RANK || input_rank < 0 ||
-      input_rank > NDW_NDIMAGE_MAX_RANK)
-    return ndw_set_error(NDW_E_INVALID, "%s: ranks %d and %d are not within 0..%d",
-                         kernel->name, output_rank, input_rank, NDW_NDIMAGE_MAX_RANK);
   /* count <= NDW_NDIMAGE_MAX_VALUES: the size cannot overflow */
   p = malloc(sizeof *p + count * sizeof(double));
   if (p == NULL) return ndw_set_error(NDW_E_NOMEM, "%s: out of memory", kernel->name);

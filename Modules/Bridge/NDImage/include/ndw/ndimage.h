@@ -94,8 +94,8 @@ NDW_API ndw_ndimage_kind ndw_ndimage_kernel_kind(const ndw_ndimage_kernel *kerne
 
 /** New parameter block for `kernel`: `count` values (copied) and the ranks
  *  a mapping is made for (0: any rank).  Checks, in this one place for
- *  every caller: the row, the count against the row's bounds, every value
- *  finite, the ranks within 0..NDW_NDIMAGE_MAX_RANK, then the row's own
+ *  every caller: the row, the ranks within 0..NDW_NDIMAGE_MAX_RANK, the
+ *  count against the row's bounds, every value finite, then the row's own
  *  `check`.  NDW_E_INVALID with a message naming the kernel. */
 NDW_API ndw_status ndw_ndimage_params_new(const ndw_ndimage_kernel *kernel, int output_rank,
                                           int input_rank, const double *values, size_t count,
