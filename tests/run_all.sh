@@ -5,7 +5,8 @@
 #   3. the Python suite (pytest) against the installed package, and again
 #      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
-#   5. the external-module example (ndw_add_module), full and trimmed
+#   5. the external-module example (ndw_add_module), full and trimmed, and the
+#      scipy.ndimage kernel example (ndw_add_ndimage_kernels)
 #   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
 set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +20,7 @@ step "install ndwrap[test]"
 
 step "C tests (AddressSanitizer + UBSan)"
 cmake -S "$src" -B "$work/c-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
-      -DModule_BridgeNumPy=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF \
+      -DModule_BridgeNumPy=ON -DModule_BridgeNDImage=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF \
       > "$work/c-asan.log"
 cmake --build "$work/c-asan"
 ctest --test-dir "$work/c-asan" --output-on-failure
@@ -57,6 +58,14 @@ cmake -S "$src/examples/ExternalModule" -B "$work/extmod-trimmed" -G Ninja -DNDW
 cmake --build "$work/extmod-trimmed"
 (cd "$work" && PYTHONPATH="$work/extmod-trimmed/ndwrap/python" \
    "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
+
+step "scipy.ndimage kernel example (examples/NDImageKernel, ndw_add_ndimage_kernels)"
+cmake -S "$src/examples/NDImageKernel" -B "$work/ndkernel" -G Ninja -DNDWRAP_SOURCE_DIR="$src" \
+      "-DNDW_WRAP_DIMS=2" > "$work/ndkernel.log"
+cmake --build "$work/ndkernel"
+ctest --test-dir "$work/ndkernel" --output-on-failure
+(cd "$work" && PYTHONPATH="$work/ndkernel/ndwrap/python" \
+   "$py" -m pytest "$src/tests/python/test_ndimage_kernel_example.py" -q -p no:cacheprovider)
 
 if [ -x "$src/tests/cmake/run.sh" ] || [ -f "$src/tests/cmake/run.sh" ]; then
   step "consumer builds"

@@ -44,6 +44,10 @@ import numbers as _numbers
 from . import ndwcore as _core
 from ._registry import template as _template
 
+if not hasattr(_core, "_ndimage_callable"):  # pragma: no cover - a build option
+    raise ImportError("ndwrap.ndimage: this ndwrap was built without Module_BridgeNDImage "
+                      "(configure with -DModule_BridgeNDImage=ON)")
+
 __all__ = [
     "FILTER_SIGNATURE", "LINE_SIGNATURE", "MAPPING_SIGNATURE",
     "mean", "minimum", "maximum", "median", "variance", "value_range", "count_above",

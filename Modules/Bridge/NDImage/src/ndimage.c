@@ -152,6 +152,13 @@ const ndw_ndimage_params *ndw_ndimage_filter_params(const void *user_data,
   return match ? p : ndw_ndimage_own(user_data, 0, what);
 }
 
+const ndw_ndimage_params *ndw_ndimage_line_params(const void *user_data,
+                                                  ndw_ndimage_line_fn self, const char *what) {
+  const ndw_ndimage_params *p = user_data;
+  int match = p != NULL && p->magic == NDW_NDIMAGE_MAGIC && p->kernel->line == self;
+  return match ? p : ndw_ndimage_own(user_data, 0, what);
+}
+
 const ndw_ndimage_kernel *ndw_ndimage_params_kernel(const ndw_ndimage_params *params) {
   return params ? params->kernel : NULL;
 }

@@ -16,14 +16,4 @@ struct ndw_ndimage_params {
   double values[]; /* count values, same allocation */
 };
 
-/* The block behind a mapping's user_data when it was made for a row whose
- * mapping is `self`; else NULL after ndw_ndimage_fail. */
-const ndw_ndimage_params *ndw_ndimage_mapping_params(const void *user_data,
-                                                     ndw_ndimage_mapping_fn self,
-                                                     const char *what);
-/* Same for filters with parameters. */
-const ndw_ndimage_params *ndw_ndimage_filter_params(const void *user_data,
-                                                    ndw_ndimage_filter_fn self,
-                                                    const char *what);
-
 #endif

@@ -107,6 +107,20 @@ NDW_API void ndw_ndimage_params_free(ndw_ndimage_params *params);
 /** The block behind `user_data`, or NULL (after ndw_ndimage_fail) when
  *  `user_data` is NULL or not an ndwrap parameter block. */
 NDW_API const ndw_ndimage_params *ndw_ndimage_params_get(const void *user_data);
+/** The block behind `user_data` when it was made for a row whose function
+ *  is `self` (a kernel passes itself); else NULL after ndw_ndimage_fail,
+ *  whose message starts with `what`.  A kernel with parameters begins:
+ *      const ndw_ndimage_params *p = ndw_ndimage_filter_params(ud, my_fn, "my_fn");
+ *      if (p == NULL) return 0; */
+NDW_API const ndw_ndimage_params *ndw_ndimage_filter_params(const void *user_data,
+                                                            ndw_ndimage_filter_fn self,
+                                                            const char *what);
+NDW_API const ndw_ndimage_params *ndw_ndimage_line_params(const void *user_data,
+                                                          ndw_ndimage_line_fn self,
+                                                          const char *what);
+NDW_API const ndw_ndimage_params *ndw_ndimage_mapping_params(const void *user_data,
+                                                             ndw_ndimage_mapping_fn self,
+                                                             const char *what);
 NDW_API const ndw_ndimage_kernel *ndw_ndimage_params_kernel(const ndw_ndimage_params *params);
 NDW_API const double *ndw_ndimage_params_values(const ndw_ndimage_params *params,
                                                 size_t *count);
