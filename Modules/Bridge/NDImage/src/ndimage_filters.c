@@ -24,14 +24,16 @@ static int ndw_has_nan(const double *b, intptr_t n) {
 }
 
 static double ndw_sum(const double *b, intptr_t n) {
-  double s0 = 0, s1 = 0;
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   intptr_t i = 0;
-  for (; i + 2 <= n; i += 2) {
+  for (; i + 4 <= n; i += 4) {
     s0 += b[i];
     s1 += b[i + 1];
+    s2 += b[i + 2];
+    s3 += b[i + 3];
   }
-  if (i < n) s0 += b[i];
-  return s0 + s1;
+  for (; i < n; ++i) s0 += b[i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 int ndw_ndimage_mean(double *b, intptr_t n, double *result, void *user_data) {
@@ -120,28 +122,34 @@ int ndw_ndimage_value_range(double *b, intptr_t n, double *result, void *user_da
 }
 
 int ndw_ndimage_variance(double *b, intptr_t n, double *result, void *user_data) {
-  double mean, q0 = 0, q1 = 0;
+  double mean, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
   intptr_t i = 0;
   (void)user_data;
   if (n < 1) return NDW_EMPTY("variance");
-  mean = ndw_sum(b, n) / (double)n;
-  for (; i + 2 <= n; i += 2) {
-    double d0 = b[i] - mean, d1 = b[i + 1] - mean;
+  mean = ndw_sum(b, n) / (double)n; /* two passes: exact even for a large mean */
+  for (; i + 4 <= n; i += 4) {
+    const double d0 = b[i] - mean, d1 = b[i + 1] - mean, d2 = b[i + 2] - mean,
+                 d3 = b[i + 3] - mean;
     q0 += d0 * d0;
     q1 += d1 * d1;
+    q2 += d2 * d2;
+    q3 += d3 * d3;
   }
-  if (i < n) {
-    double d0 = b[i] - mean;
+  for (; i < n; ++i) {
+    const double d0 = b[i] - mean;
     q0 += d0 * d0;
   }
-  *result = (q0 + q1) / (double)n;
+  *result = ((q0 + q1) + (q2 + q3)) / (double)n;
   return 1;
 }
 
 int ndw_ndimage_count_above(double *b, intptr_t n, double *result, void *user_data) {
-  const ndw_ndimage_params *p =
-      ndw_ndimage_filter_params(user_data, ndw_ndimage_count_above, "count_above");
+  const ndw_ndimage_params *p = user_data;
   intptr_t c0 = 0, c1 = 0, i = 0;
+  /* the common case inline (this runs once per pixel); the exported check
+   * for the messages */
+  if (p == NULL || p->magic != NDW_NDIMAGE_MAGIC || p->kernel->filter != ndw_ndimage_count_above)
+    p = ndw_ndimage_filter_params(user_data, ndw_ndimage_count_above, "count_above");
   if (p == NULL) return 0;
   if (n < 1) return NDW_EMPTY("count_above");
   const double t = p->values[0];
