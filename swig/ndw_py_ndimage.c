@@ -11,8 +11,12 @@
 static void ndw_py_ndimage_error(ndw_status status, const char *message) {
   /* SciPy calls kernels with the GIL held; C callers elsewhere may not. */
   PyGILState_STATE gil = PyGILState_Ensure();
-  ndw_set_error(status, "%s", message); /* this copy's message, for ndw_py_raise */
-  ndw_py_raise(status);
+  /* SciPy's generic_filter keeps calling after a failure with an exception
+   * set and raises at the end: keep the first exception, the cause. */
+  if (!PyErr_Occurred()) {
+    ndw_set_error(status, "%s", message); /* this copy's message, for ndw_py_raise */
+    ndw_py_raise(status);
+  }
   PyGILState_Release(gil);
 }
 

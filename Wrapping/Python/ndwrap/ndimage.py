@@ -40,6 +40,9 @@ except ImportError as _e:  # pragma: no cover - exercised in a subprocess test
 
 import math as _math
 import numbers as _numbers
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+from scipy import LowLevelCallable
 
 from . import ndwcore as _core
 from ._registry import template as _template
@@ -61,7 +64,11 @@ LINE_SIGNATURE = "int (double *, intptr_t, double *, intptr_t, void *)"
 MAPPING_SIGNATURE = "int (intptr_t *, double *, int, int, void *)"
 
 
-def _make(name, values=None, output_rank=0, input_rank=0):
+_Real = Union[float, int]
+_Values = Union[_Real, Sequence[_Real], Any]  # a number, a sequence or a 1-D array
+
+
+def _make(name: str, values=None, output_rank: int = 0, input_rank: int = 0) -> LowLevelCallable:
     return _core._ndimage_callable(name, values, output_rank, input_rank)
 
 
@@ -97,52 +104,52 @@ def _vector(x, what):
 
 # ---- filters (scipy.ndimage.generic_filter) --------------------------------
 
-def mean():
+def mean() -> LowLevelCallable:
     """Mean of the footprint's values (``uniform_filter`` for a box)."""
     return _make("mean")
 
 
-def minimum():
+def minimum() -> LowLevelCallable:
     """Smallest value (``minimum_filter``)."""
     return _make("minimum")
 
 
-def maximum():
+def maximum() -> LowLevelCallable:
     """Largest value (``maximum_filter``)."""
     return _make("maximum")
 
 
-def median():
+def median() -> LowLevelCallable:
     """Median as ``numpy.median``: for an odd footprint ``median_filter``; for an
     even one the mean of the two middle values."""
     return _make("median")
 
 
-def variance():
+def variance() -> LowLevelCallable:
     """Population variance (``numpy.var``, ddof 0)."""
     return _make("variance")
 
 
-def value_range():
+def value_range() -> LowLevelCallable:
     """Largest minus smallest value (``numpy.ptp``)."""
     return _make("value_range")
 
 
-def count_above(threshold):
+def count_above(threshold: _Real) -> LowLevelCallable:
     """Number of values strictly above ``threshold`` (finite)."""
     return _make("count_above", [_real(threshold, "threshold")])
 
 
 # ---- line filters (scipy.ndimage.generic_filter1d) ---------------------------
 
-def running_mean():
+def running_mean() -> LowLevelCallable:
     """Mean over a window of ``filter_size`` values: window = input length -
     output length + 1.  Equals ``uniform_filter1d`` with the same size, mode
     and origin."""
     return _make("running_mean")
 
 
-def cumulative_sum():
+def cumulative_sum() -> LowLevelCallable:
     """``out[i] = in[0] + ... + in[i + w - 1]`` over the extended line, w =
     input length - output length + 1: with ``filter_size=1`` it is
     ``numpy.cumsum`` along the axis."""
@@ -151,7 +158,7 @@ def cumulative_sum():
 
 # ---- mappings (scipy.ndimage.geometric_transform) ----------------------------
 
-def shift_mapping(shift):
+def shift_mapping(shift: _Values) -> LowLevelCallable:
     """``input = output - shift`` (``scipy.ndimage.shift``).  ``shift``: one
     value per axis (the mapping is then for that rank only), or one number
     for every axis of any rank."""
@@ -159,7 +166,9 @@ def shift_mapping(shift):
     return _make("shift_mapping", values, rank or 0, rank or 0)
 
 
-def zoom_mapping(zoom=None, *, input_shape=None, output_shape=None, grid_mode=False):
+def zoom_mapping(zoom: Optional[_Values] = None, *, input_shape: Optional[Sequence[int]] = None,
+                 output_shape: Optional[Sequence[int]] = None,
+                 grid_mode: bool = False) -> LowLevelCallable:
     """Scale coordinates per axis.
 
     ``zoom_mapping(zoom)``: ``input = output / zoom`` (one zoom per axis, or
@@ -199,7 +208,7 @@ def zoom_mapping(zoom=None, *, input_shape=None, output_shape=None, grid_mode=Fa
     return _make("zoom_mapping", scale + offset, rank or 0, rank or 0)
 
 
-def affine_mapping(matrix, offset=0.0):
+def affine_mapping(matrix: Any, offset: _Values = 0.0) -> LowLevelCallable:
     """``input = matrix @ output + offset`` (``scipy.ndimage.affine_transform``).
 
     ``matrix``: (r, r), or (r, r + 1) whose last column is the offset (then
@@ -255,7 +264,7 @@ def _grid(image, what):
             tuple(image.GetDirection()))
 
 
-def resample_mapping(output_image, input_image):
+def resample_mapping(output_image: Any, input_image: Any) -> LowLevelCallable:
     """The mapping from ``output_image``'s grid to ``input_image``'s through
     physical space (start index, spacing, origin, direction of each), so that
     ``geometric_transform(input_array, resample_mapping(out_img, in_img),
@@ -267,12 +276,12 @@ def resample_mapping(output_image, input_image):
 
 # ---- introspection -----------------------------------------------------------
 
-def parameters(callable_):
+def parameters(callable_: Any) -> Dict[str, Any]:
     """What a callable made here runs: ``{"kernel", "kind", "signature",
     "output_rank", "input_rank", "values"}`` read from its ``user_data``."""
     return _core._ndimage_describe(getattr(callable_, "user_data", callable_))
 
 
-def kernels():
+def kernels() -> Dict[str, Tuple[str, str]]:
     """ndwrap's kernels: ``{name: (kind, doc)}``."""
     return {name: (kind, doc) for name, kind, doc in _core._ndimage_kernels()}
