@@ -214,9 +214,13 @@ static int ndw_py_ndimage_grid(PyObject *obj, ndw_ndimage_grid *g, const char *w
   dir = PyTuple_GET_ITEM(obj, 3);
   fast = PySequence_Fast(dir, label);
   if (fast == NULL) return -1;
-  if (PySequence_Fast_GET_SIZE(fast) == dim * dim) {
+  /* nested rows when the items are sequences (dimension 1: ((d,),) or (d,)) */
+  int nested = PySequence_Fast_GET_SIZE(fast) > 0 &&
+               !PyNumber_Check(PySequence_Fast_GET_ITEM(fast, 0)) &&
+               PySequence_Check(PySequence_Fast_GET_ITEM(fast, 0));
+  if (!nested && PySequence_Fast_GET_SIZE(fast) == dim * dim) {
     rc = ndw_py_to_doubles(fast, g->dim * g->dim, g->direction, 0, label);
-  } else if (PySequence_Fast_GET_SIZE(fast) == dim) {
+  } else if (nested && PySequence_Fast_GET_SIZE(fast) == dim) {
     rc = 0;
     for (Py_ssize_t r = 0; r < dim && rc == 0; ++r)
       rc = ndw_py_to_doubles(PySequence_Fast_GET_ITEM(fast, r), g->dim, g->direction + r * dim,
