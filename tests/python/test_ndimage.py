@@ -104,6 +104,23 @@ def test_nan_propagates_as_numpy(name):
         assert np.isnan(got[2:5, 3:6]).all()
 
 
+def test_variance_is_accurate_far_from_zero():
+    """Values near 1e12 with unit spread: the kernel (one pass, shifted by a
+    value of the footprint) is within a few ulps of the exact variance
+    (rational arithmetic); numpy.var loses ~1e-9 here to its rounded mean."""
+    from fractions import Fraction
+
+    a = np.random.default_rng(7).standard_normal((3, 3, 3)) + 1e12
+    a[0, 0, 0] += 1e3  # an outlier as the shift
+    got = ndi.generic_filter(a, nk.variance(), size=3, mode="nearest")[1, 1, 1]
+    v = [Fraction(float(x)) for x in a.ravel()]
+    m = sum(v) / len(v)
+    exact = float(sum((x - m) ** 2 for x in v) / len(v))
+    assert abs(got - exact) <= 1e-14 * exact
+    const = ndi.generic_filter(np.full((4, 4), 1e300), nk.variance(), size=3)
+    assert np.array_equal(const, np.zeros((4, 4)))  # never negative, exact for constants
+
+
 def test_filters_with_ties_and_extremes():
     a = np.array([[1e300, -1e300, 1e300], [5, 5, 5], [-0.0, 0.0, 2]], dtype=np.float64)
     for name in ("minimum", "maximum", "median", "value_range", "count_above"):

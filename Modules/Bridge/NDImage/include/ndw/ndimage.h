@@ -157,7 +157,8 @@ NDW_API int ndw_ndimage_maximum(double *buffer, intptr_t n, double *result, void
 /** Median as numpy.median: the middle value, or the mean of the two middle
  *  values for an even count.  Reorders `buffer`. */
 NDW_API int ndw_ndimage_median(double *buffer, intptr_t n, double *result, void *user_data);
-/** Population variance (ddof 0, numpy.var), two passes. */
+/** Population variance (ddof 0, numpy.var): one pass over the values shifted
+ *  by the first one (relative error within (n + 1) x rounding). */
 NDW_API int ndw_ndimage_variance(double *buffer, intptr_t n, double *result, void *user_data);
 /** Largest minus smallest value (numpy.ptp). */
 NDW_API int ndw_ndimage_value_range(double *buffer, intptr_t n, double *result,
