@@ -151,8 +151,8 @@ int ndw_ndimage_variance(double *b, intptr_t n, double *result, void *user_data)
 
 int ndw_ndimage_count_above(double *b, intptr_t n, double *result, void *user_data) {
   const ndw_ndimage_params *p = user_data;
-  double c0 = 0, c1 = 0, c2 = 0, c3 = 0; /* compare-and-mask adds: no flags, no branches */
-  intptr_t i = 0;
+  intptr_t c0 = 0, c1 = 0, i = 0; /* integer adds of the comparison: gcc -O3 turns the
+                                      `x > t ? 1.0 : 0.0` form into a data-dependent branch */
   /* the common case inline (this runs once per pixel); the exported check
    * for the messages */
   if (p == NULL || p->magic != NDW_NDIMAGE_MAGIC || p->kernel->filter != ndw_ndimage_count_above)
@@ -160,14 +160,12 @@ int ndw_ndimage_count_above(double *b, intptr_t n, double *result, void *user_da
   if (p == NULL) return 0;
   if (n < 1) return NDW_EMPTY("count_above");
   const double t = p->values[0];
-  for (; i + 4 <= n; i += 4) {
-    c0 += b[i] > t ? 1.0 : 0.0;
-    c1 += b[i + 1] > t ? 1.0 : 0.0;
-    c2 += b[i + 2] > t ? 1.0 : 0.0;
-    c3 += b[i + 3] > t ? 1.0 : 0.0;
+  for (; i + 2 <= n; i += 2) {
+    c0 += b[i] > t;
+    c1 += b[i + 1] > t;
   }
-  for (; i < n; ++i) c0 += b[i] > t ? 1.0 : 0.0;
-  *result = (c0 + c1) + (c2 + c3); /* exact: integers below 2^53 */
+  if (i < n) c0 += b[i] > t;
+  *result = (double)(c0 + c1);
   return 1;
 }
 
