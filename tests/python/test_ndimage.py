@@ -182,7 +182,8 @@ def test_cumulative_sum_matches_cumsum_and_python(rank, mode):
 
 # ---- mappings ------------------------------------------------------------------
 
-MAP_MODES = ["constant", "nearest", "reflect", "mirror", "grid-wrap", "grid-constant"]
+MAP_MODES = ["constant", "nearest", "reflect", "mirror", "wrap", "grid-wrap", "grid-constant",
+             "grid-mirror"]
 
 
 def python_mapping(matrix, offset):
