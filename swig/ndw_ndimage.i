@@ -16,3 +16,5 @@ PyObject *ndw_py_ndimage_resample(PyObject *output_grid, PyObject *input_grid);
 PyObject *ndw_py_ndimage_describe(PyObject *params_capsule);
 %rename(_ndimage_kernels) ndw_py_ndimage_kernel_list;
 PyObject *ndw_py_ndimage_kernel_list(void);
+%rename(_ndimage_live_params) ndw_py_ndimage_live_params;
+PyObject *ndw_py_ndimage_live_params(void);

@@ -47,6 +47,14 @@ static PyObject *ndw_py_ndimage_scipy_callable(PyObject *function, PyObject *use
   scipy = PyImport_ImportModule("scipy");
   if (scipy == NULL) {
     if (PyErr_ExceptionMatches(PyExc_ImportError)) { /* say what to install */
+#if PY_VERSION_HEX >= 0x030C0000
+      PyObject *cause = PyErr_GetRaisedException(), *err;
+      PyErr_SetString(PyExc_ImportError,
+                      "ndwrap's ndimage kernels need SciPy: " NDW_PY_NDIMAGE_INSTALL);
+      err = PyErr_GetRaisedException();
+      PyException_SetCause(err, cause); /* steals cause */
+      PyErr_SetRaisedException(err);
+#else
       PyObject *type, *cause, *tb, *etype, *err, *etb;
       PyErr_Fetch(&type, &cause, &tb);
       PyErr_NormalizeException(&type, &cause, &tb);
@@ -62,6 +70,7 @@ static PyObject *ndw_py_ndimage_scipy_callable(PyObject *function, PyObject *use
       Py_XDECREF(type);
       Py_XDECREF(cause);
       Py_XDECREF(tb);
+#endif
     }
     return NULL;
   }
@@ -82,6 +91,10 @@ static int ndw_py_ndimage_values(PyObject *obj, const char *kernel, double **val
   *values = NULL;
   *count = 0;
   if (obj == NULL || obj == Py_None) return 0;
+  if (PyBool_Check(obj)) {
+    PyErr_Format(PyExc_TypeError, "%s: parameters must be real numbers, not bool", kernel);
+    return -1;
+  }
   if (PyFloat_Check(obj) || PyLong_Check(obj)) {
     double v = PyFloat_AsDouble(obj);
     if (v == -1.0 && PyErr_Occurred()) return -1;
@@ -118,7 +131,7 @@ static int ndw_py_ndimage_values(PyObject *obj, const char *kernel, double **val
   }
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
-    if (!PyNumber_Check(item) || PyComplex_Check(item)) {
+    if (!PyNumber_Check(item) || PyComplex_Check(item) || PyBool_Check(item)) {
       PyErr_Format(PyExc_TypeError, "%s: parameter %zd is %.100s, not a real number", kernel, i,
                    Py_TYPE(item)->tp_name);
       goto fail;
@@ -273,6 +286,10 @@ PyObject *ndw_py_ndimage_describe(PyObject *capsule) {
                        ndw_ndimage_signature(ndw_ndimage_kernel_kind(k)), "output_rank",
                        ndw_ndimage_params_output_rank(p), "input_rank",
                        ndw_ndimage_params_input_rank(p), "values", values);
+}
+
+PyObject *ndw_py_ndimage_live_params(void) {
+  return PyLong_FromSize_t(ndw_ndimage_params_live());
 }
 
 PyObject *ndw_py_ndimage_kernel_list(void) {

@@ -37,6 +37,8 @@ PyObject *ndw_py_ndimage_resample(PyObject *output_grid, PyObject *input_grid);
 /** {"kernel", "kind", "signature", "output_rank", "input_rank", "values"} of
  *  a parameter capsule (a LowLevelCallable's user_data). */
 PyObject *ndw_py_ndimage_describe(PyObject *params_capsule);
+/** Number of parameter blocks alive in this copy of the library (tests). */
+PyObject *ndw_py_ndimage_live_params(void);
 /** ((name, kind, doc), ...) of ndwrap's kernel table. */
 PyObject *ndw_py_ndimage_kernel_list(void);
 /** Module init for a toolkit's kernel table (ndw_add_ndimage_kernels): one

@@ -415,6 +415,57 @@ def test_parameters_outlive_everything_that_built_them():
                                ndi.shift(a, [1.5, -0.5], order=1), rtol=1e-12)
 
 
+def test_parameter_block_is_freed_with_the_last_holder_and_not_before():
+    live = ndwrap.ndwcore._ndimage_live_params
+    gc.collect()
+    base = live()
+    c = nk.affine_mapping(np.eye(3), [1.0, 2.0, 3.0])
+    assert live() == base + 1
+    fn, ud = c.function, c.user_data
+    del c
+    gc.collect()
+    assert live() == base + 1  # the user_data capsule still holds it
+    again = scipy.LowLevelCallable(fn, ud)
+    del ud
+    gc.collect()
+    assert live() == base + 1  # now the new callable does
+    assert nk.parameters(again)["values"][-3:] == (1.0, 2.0, 3.0)
+    del again
+    gc.collect()
+    assert live() == base
+    # failures free what they made; many callables leave nothing behind
+    for bad in ([np.nan], [], [1.0] * 70):
+        with pytest.raises(ValueError):
+            nk.shift_mapping(bad)
+    made = [nk.count_above(float(i)) for i in range(1000)]
+    assert live() == base + 1000
+    del made
+    gc.collect()
+    assert live() == base
+
+
+def test_every_public_function_refuses_junk_without_crashing():
+    """Walk ndwrap.ndimage.__all__: wrong types and values raise TypeError or
+    ValueError (never a crash, never a callable made from junk)."""
+    junk = [None, "x", b"x", object(), [None], {1: 2}, np.nan, [np.inf], True, [True], 1j,
+            np.zeros((2, 2, 2)), []]
+    for name in nk.__all__:
+        fn = getattr(nk, name)
+        if not callable(fn):
+            assert isinstance(fn, str)
+            continue
+        for j in junk:
+            args = {"zoom_mapping": (j,), "affine_mapping": (j,), "shift_mapping": (j,),
+                    "count_above": (j,), "resample_mapping": (j, j), "parameters": (j,)}.get(name)
+            if args is None:
+                continue  # takes no arguments
+            with pytest.raises((TypeError, ValueError)):
+                fn(*args)
+    for name in ("mean", "median", "running_mean", "kernels"):
+        with pytest.raises(TypeError):
+            getattr(nk, name)(1)
+
+
 def test_user_data_capsule_is_owned_by_the_callable_alone():
     c = nk.shift_mapping([1.0, 2.0])
     assert [r for r in gc.get_referrers(c.user_data) if r is not c] == []
@@ -524,6 +575,10 @@ def test_glue_checks_names_and_values():
         core._ndimage_callable("count_above", [1j], 0, 0)
     with pytest.raises(TypeError, match="sequence of numbers"):
         core._ndimage_callable("count_above", "1", 0, 0)
+    with pytest.raises(TypeError, match="bool"):
+        core._ndimage_callable("count_above", True, 0, 0)
+    with pytest.raises(TypeError, match="not a real number"):
+        core._ndimage_callable("count_above", [False], 0, 0)
     with pytest.raises(ValueError, match="takes 1 parameter value, got 2"):
         core._ndimage_callable("count_above", [1, 2], 0, 0)
     with pytest.raises(ValueError, match="takes 0 parameter values, got 1"):

@@ -79,6 +79,10 @@ def test_errors_from_checks_and_from_inside_scipy():
         ndk.weighted_sum()
     with pytest.raises(TypeError):
         ndk.weighted_sum([1.0], 2)
+    with pytest.raises(TypeError, match="bool"):
+        ndk.exponential_smoothing(True)
+    with pytest.raises(TypeError, match="not a real number"):
+        ndk.weighted_sum(["1"])
     a = np.zeros((5, 5))
     with pytest.raises(ValueError, match="9 weights for a footprint of 4 values"):
         ndi.generic_filter(a, ndk.weighted_sum(np.ones(9)), size=2)

@@ -49,6 +49,21 @@ int ndw_ndimage_fail(ndw_status status, const char *fmt, ...) {
 
 /* ---- parameter blocks ---------------------------------------------------- */
 
+#if defined(__STDC_NO_ATOMICS__)
+static size_t ndw_ndimage_live; /* made and freed under the GIL from Python */
+#define NDW_LIVE_INC() (++ndw_ndimage_live)
+#define NDW_LIVE_DEC() (--ndw_ndimage_live)
+#define NDW_LIVE_GET() ndw_ndimage_live
+#else
+#include <stdatomic.h>
+static atomic_size_t ndw_ndimage_live;
+#define NDW_LIVE_INC() atomic_fetch_add(&ndw_ndimage_live, 1)
+#define NDW_LIVE_DEC() atomic_fetch_sub(&ndw_ndimage_live, 1)
+#define NDW_LIVE_GET() atomic_load(&ndw_ndimage_live)
+#endif
+
+size_t ndw_ndimage_params_live(void) { return NDW_LIVE_GET(); }
+
 ndw_status ndw_ndimage_params_new(const ndw_ndimage_kernel *kernel, int output_rank,
                                   int input_rank, const double *values, size_t count,
                                   ndw_ndimage_params **out) {
@@ -89,6 +104,7 @@ ndw_status ndw_ndimage_params_new(const ndw_ndimage_kernel *kernel, int output_r
   /* count <= NDW_NDIMAGE_MAX_VALUES: the size cannot overflow */
   p = malloc(sizeof *p + count * sizeof(double));
   if (p == NULL) return ndw_set_error(NDW_E_NOMEM, "%s: out of memory", kernel->name);
+  NDW_LIVE_INC();
   p->magic = NDW_NDIMAGE_MAGIC;
   p->kernel = kernel;
   p->output_rank = output_rank;
@@ -108,6 +124,7 @@ void ndw_ndimage_params_free(ndw_ndimage_params *params) {
   if (params == NULL) return;
   params->magic = 0; /* a stale pointer is recognised, not trusted */
   free(params);
+  NDW_LIVE_DEC();
 }
 
 const ndw_ndimage_params *ndw_ndimage_params_get(const void *user_data) {

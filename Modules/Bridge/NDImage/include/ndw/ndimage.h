@@ -103,6 +103,9 @@ NDW_API ndw_status ndw_ndimage_params_new(const ndw_ndimage_kernel *kernel, int 
 /** Free a block (NULL is accepted).  Whoever hands it to SciPy as
  *  user_data keeps it alive for as long as the callable can run. */
 NDW_API void ndw_ndimage_params_free(ndw_ndimage_params *params);
+/** Blocks made and not yet freed by this copy of the library (tests and
+ *  leak checks). */
+NDW_API size_t ndw_ndimage_params_live(void);
 
 /** The block behind `user_data`, or NULL (after ndw_ndimage_fail) when
  *  `user_data` is NULL or not an ndwrap parameter block. */
