@@ -71,6 +71,7 @@ install(EXPORT ndwrapTargets NAMESPACE ndwrap:: FILE ndwrapTargets.cmake
 # compiled into every module's extension.  Without BridgeNumPy there is no
 # Python wrapping (ndw_py.h needs ndw/buffer.h), so no SWIG files either.
 install(FILES "${PROJECT_SOURCE_DIR}/cmake/ndwModule.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/ndwNDImageKernels.cmake"
         DESTINATION "${NDW_INSTALL_CMAKEDIR}" COMPONENT Development)
 install(FILES "${NDW_GENERATOR}" DESTINATION "${NDW_INSTALL_DATADIR}/generator"
         COMPONENT Development)
@@ -80,6 +81,11 @@ if("BridgeNumPy" IN_LIST NDW_ENABLED_MODULES)
   file(GLOB _ndw_swig_files "${PROJECT_SOURCE_DIR}/swig/*.i")
   list(APPEND _ndw_swig_files "${PROJECT_SOURCE_DIR}/swig/ndw_py.c"
        "${PROJECT_SOURCE_DIR}/swig/ndw_py.h" "${NDW_GENERATED_DIR}/swig/ndw_instances.i")
+  # the glue ndw_add_ndimage_kernels() compiles into a toolkit's kernel module
+  if("BridgeNDImage" IN_LIST NDW_ENABLED_MODULES)
+    list(APPEND _ndw_swig_files "${PROJECT_SOURCE_DIR}/swig/ndw_py_ndimage.c"
+         "${PROJECT_SOURCE_DIR}/swig/ndw_py_ndimage.h")
+  endif()
   # ndwrap.i also %includes the declarations of ndwrap's own modules (ImageCast, ...)
   get_property(_ndw_core_wraps GLOBAL PROPERTY NDW_CORE_WRAP_MODULES)
   foreach(_f IN ITEMS ndw_modules LISTS _ndw_core_wraps)

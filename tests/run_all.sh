@@ -7,7 +7,8 @@
 #   3. the Python suite (pytest) against the installed package, and again
 #      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
-#   5. the external-module example (ndw_add_module), full and trimmed
+#   5. the external-module example (ndw_add_module), full and trimmed, and the
+#      scipy.ndimage kernel example (ndw_add_ndimage_kernels)
 #   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
 # The Python is $PYTHON, else the venv's, else python3 or python on PATH: use a venv.
 # Prints the time of every stage at the end (also on failure).
@@ -100,8 +101,8 @@ echo "python: $py ($("$py" --version 2>&1))"
 
 step "C tests (AddressSanitizer + UBSan)"
 "$CMAKE" -S "$src" -B "$work/c-asan" "${gen[@]}" -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
-      -DModule_BridgeNumPy=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF \
-      > "$work/c-asan.log"
+      -DModule_BridgeNumPy=ON -DModule_BridgeNDImage=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON \
+      -DNDW_INSTALL=OFF > "$work/c-asan.log"
 "$CMAKE" --build "$work/c-asan"
 "$CTEST" --test-dir "$work/c-asan" --output-on-failure
 
@@ -139,6 +140,14 @@ step "external module, trimmed ndwrap (NDW_WRAP_DIMS=2;5, NDW_WRAP_UC=OFF): its 
 "$CMAKE" --build "$work/extmod-trimmed"
 (cd "$work" && PYTHONPATH="$work/extmod-trimmed/ndwrap/python" \
    "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
+
+step "scipy.ndimage kernel example (examples/NDImageKernel, ndw_add_ndimage_kernels)"
+"$CMAKE" -S "$src/examples/NDImageKernel" -B "$work/ndkernel" "${tools[@]}" -DNDWRAP_SOURCE_DIR="$src" \
+      "-DNDW_WRAP_DIMS=2" > "$work/ndkernel.log"
+"$CMAKE" --build "$work/ndkernel"
+"$CTEST" --test-dir "$work/ndkernel" --output-on-failure
+(cd "$work" && PYTHONPATH="$work/ndkernel/ndwrap/python" \
+   "$py" -m pytest "$src/tests/python/test_ndimage_kernel_example.py" -q -p no:cacheprovider)
 
 if [ -x "$src/tests/cmake/run.sh" ] || [ -f "$src/tests/cmake/run.sh" ]; then
   step "consumer builds"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ndwrap consumer builds: install, find_package, pkg-config, C++ layer,
 # add_subdirectory embedding, exported symbols, examples, and
-# examples/ExternalModule's ndw_add_module() against an installed ndwrap.
+# examples/ExternalModule's ndw_add_module() against an installed ndwrap, and
+# examples/NDImageKernel's ndw_add_ndimage_kernels().
 #
 #   bash tests/cmake/run.sh <ndwrap source dir> <scratch dir>
 #
@@ -310,8 +311,9 @@ find_package_versions_components() {
   expect_in "$WORK/find-v02.out" "compatible with requested version \"0.2\""
   find_variant "$PREFIX" v10 fail -DREQ_VERSION=1.0
   find_variant "$PREFIX" nope fail "-DREQ_COMPONENTS=Core;Nope"
+  # (the list follows the enabled modules: check its start and a few names)
   expect_in "$WORK/find-nope.out" "component Nope: no such ndwrap component" \
-    "Components of this installation: Core, Common, Image, Vnl, BridgeNumPy"
+    "Components of this installation: Core, Common, Image," " Vnl," " BridgeNumPy"
   find_variant "$PREFIX" optional ok -DOPT_COMPONENTS=Nope
   expect_in "$WORK/find-optional.out" "ndwrap_Nope_FOUND=FALSE"
 }
@@ -425,6 +427,33 @@ static_external_module_c() {
   [[ ! -e $WORK/ext-static/ndw-module-extfilters/python/extfilters/wrapped.py ]]
 }
 
+# examples/NDImageKernel (ndw_add_ndimage_kernels) against the installed ndwrap:
+# the C demo always; with ndwrap's Python package installed, the module and its
+# SciPy test (AUTO: the installed glue, no SWIG needed).
+ndimage_kernels_find_package() {
+  local bin="$WORK/ndk-installed" lib site
+  lib=$(libdir_of "$PREFIX")
+  cmake -S "$SRC/examples/NDImageKernel" -B "$bin" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -Dndwrap_DIR="$lib/cmake/ndwrap" | tee "$WORK/ndk-installed.configure.log"
+  cmake --build "$bin" --parallel "$JOBS"
+  (cd "$bin" && ctest --output-on-failure) | tee "$bin.ctest.out"
+  expect_in "$bin.ctest.out" "100% tests passed"
+  site=$(site_of "$PREFIX")
+  if [[ -z $site ]]; then
+    expect_in "$WORK/ndk-installed.configure.log" "ndwrap kernels ndkernels: C library only"
+    return 0
+  fi
+  grep -rqF "$PREFIX/share/ndwrap/swig/ndw_py_ndimage.c" "$bin" --include='*.ninja' \
+    --include='*.make' || { echo "the installed ndw_py_ndimage.c is not used"; return 1; }
+  if python3 -c 'import numpy, scipy, pytest' >/dev/null 2>&1; then
+    (cd "$WORK" && PYTHONPATH="$site:$bin/ndw-kernels-ndkernels/python" python3 -m pytest \
+      "$SRC/tests/python/test_ndimage_kernel_example.py" -q -rs -p no:cacheprovider) |
+      tee "$WORK/ndk-python.out"
+    grep -q " passed" "$WORK/ndk-python.out" && ! grep -q "skipped" "$WORK/ndk-python.out" ||
+      { echo "the example's Python test did not run"; return 1; }
+  fi
+}
+
 # ---- run ---------------------------------------------------------------------
 echo "ndwrap consumer tests: source $SRC, scratch $WORK"
 step install_shared install_shared
@@ -452,6 +481,7 @@ else
   step external_module_python external_module_python
 fi
 step static_external_module_c static_external_module_c
+step ndimage_kernels_find_package ndimage_kernels_find_package
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

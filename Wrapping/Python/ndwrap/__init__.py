@@ -65,3 +65,12 @@ def _register_core_modules():
 
 
 _register_core_modules()
+
+
+def __getattr__(name):
+    """``ndwrap.ndimage`` on first use (it imports SciPy; ``import ndwrap`` does not)."""
+    if name == "ndimage":
+        import importlib
+
+        return importlib.import_module(".ndimage", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
