@@ -19,6 +19,18 @@ PyObject *ndw_py_raise(ndw_status status) {
   case NDW_E_BUSY: type = PyExc_BufferError; break;
   case NDW_E_READONLY: type = PyExc_ValueError; break;
   case NDW_E_STATE: type = PyExc_RuntimeError; break;
+  case NDW_E_FORMAT: type = PyExc_ValueError; break;
+  case NDW_E_IO: {
+    /* OSError(errno, message): Python picks FileNotFoundError & co. */
+    int err = ndw_last_os_error();
+    PyObject *args = err ? Py_BuildValue("(is)", err, msg[0] ? msg : "I/O error")
+                         : Py_BuildValue("(s)", msg[0] ? msg : "I/O error");
+    if (args != NULL) {
+      PyErr_SetObject(PyExc_OSError, args);
+      Py_DECREF(args);
+    }
+    return NULL;
+  }
   default: type = PyExc_RuntimeError; break;
   }
   PyErr_SetString(type, msg[0] ? msg : ndw_status_name(status));

@@ -65,3 +65,17 @@ def _register_core_modules():
 
 
 _register_core_modules()
+
+
+def _import_glue():
+    """Python glue of the enabled bridge modules: ndwrap.MemoryStream, ndwrap.imread, ..."""
+    import importlib
+
+    from . import _core_modules
+
+    for name in _core_modules.GLUE:
+        glue = importlib.import_module("." + name, __name__)
+        globals().update({n: getattr(glue, n) for n in glue.__all__})
+
+
+_import_glue()
