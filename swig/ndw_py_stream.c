@@ -280,16 +280,20 @@ ndw_stream *ndw_py_stream_wrap(PyObject *obj) {
   return s;
 }
 
-PyObject *ndw_py_stream_raise(ndw_stream *s, ndw_status status) {
+int ndw_py_stream_restore(ndw_stream *s) {
   if (ndw_py_stream_is_python(s)) {
     ndw_pyfile *f = (ndw_pyfile *)ndw_stream_context(s);
     if (f->exc_type != NULL) {
       PyErr_Restore(f->exc_type, f->exc_value, f->exc_tb);
       f->exc_type = f->exc_value = f->exc_tb = NULL;
-      return NULL;
+      return 1;
     }
   }
-  if (PyErr_Occurred()) return NULL;
+  return 0;
+}
+
+PyObject *ndw_py_stream_raise(ndw_stream *s, ndw_status status) {
+  if (ndw_py_stream_restore(s) || PyErr_Occurred()) return NULL;
   return ndw_py_raise(status);
 }
 

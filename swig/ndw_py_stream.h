@@ -31,6 +31,8 @@ int ndw_py_stream_is_python(const ndw_stream *s);
 /** Raise for a failed C call on `s`: the wrapped object's own exception if
  *  it raised one, else the status mapping (ndw_py_raise).  Returns NULL. */
 PyObject *ndw_py_stream_raise(ndw_stream *s, ndw_status status);
+/** Re-raise the exception the wrapped object of `s` raised, if any (1). */
+int ndw_py_stream_restore(ndw_stream *s);
 
 PyObject *ndw_py_stream_readinto(ndw_stream *s, PyObject *buffer);
 PyObject *ndw_py_stream_readall(ndw_stream *s);
