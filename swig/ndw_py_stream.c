@@ -11,6 +11,7 @@
 typedef struct ndw_pyfile {
   PyObject *obj;        /* the file object (strong reference) */
   int has_readinto;
+  PyObject *bounce;     /* bytearray of NDW_PYFILE_CHUNK bytes, see below */
   PyObject *exc_type, *exc_value, *exc_tb; /* the exception it raised, kept */
 } ndw_pyfile;
 
@@ -49,26 +50,30 @@ static int ndw_pyfile_count(PyObject *res, size_t limit, size_t *out, const char
   return 0;
 }
 
-/* Call `fn(memoryview)` with a memoryview over (p, n), then release the
- * memoryview so that a callee that kept it cannot touch the memory later. */
-static PyObject *ndw_pyfile_call_view(PyObject *obj, const char *method, void *p, size_t n,
-                                      int flags) {
-  PyObject *mv, *res, *rel;
-  mv = PyMemoryView_FromMemory((char *)p, (Py_ssize_t)n, flags);
-  if (mv == NULL) return NULL;
-  res = PyObject_CallMethod(obj, method, "O", mv);
-  rel = PyObject_CallMethod(mv, "release", NULL);
-  Py_DECREF(mv);
-  if (rel == NULL) {
-    /* a view of our buffer is still exported by the callee: refuse */
-    Py_XDECREF(res);
-    PyErr_Clear();
-    PyErr_Format(PyExc_BufferError, "the file object's %s() kept a view of ndwrap's buffer",
-                 method);
-    return NULL;
+/* The Python file never sees ndwrap's memory: it reads into and writes
+ * from a bounce buffer that Python owns (a bytearray of the stream, reused),
+ * and C copies.  A file object that keeps the memoryview it was given (as a
+ * NumPy array, say) then keeps a view of that bytearray, never of an image
+ * buffer that C may free. */
+#define NDW_PYFILE_CHUNK ((size_t)1 << 20)
+
+/* A memoryview of the first `n` bytes of the stream's bounce buffer. */
+static PyObject *ndw_pyfile_bounce(ndw_pyfile *f, size_t n) {
+  PyObject *mv, *part;
+  if (f->bounce == NULL) {
+    f->bounce = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)NDW_PYFILE_CHUNK);
+    if (f->bounce == NULL) return NULL;
   }
-  Py_DECREF(rel);
-  return res;
+  if (PyByteArray_GET_SIZE(f->bounce) != (Py_ssize_t)NDW_PYFILE_CHUNK) {
+    /* a callee resized it (it had no view then): make a fresh one */
+    Py_CLEAR(f->bounce);
+    return ndw_pyfile_bounce(f, n);
+  }
+  mv = PyMemoryView_FromObject(f->bounce);
+  if (mv == NULL || n == NDW_PYFILE_CHUNK) return mv;
+  part = PySequence_GetSlice(mv, 0, (Py_ssize_t)n);
+  Py_DECREF(mv);
+  return part;
 }
 
 static ndw_status ndw_pyfile_read(void *ctx, void *dst, size_t n, size_t *got) {
@@ -78,7 +83,11 @@ static ndw_status ndw_pyfile_read(void *ctx, void *dst, size_t n, size_t *got) {
   PyObject *res;
   if (n > (size_t)PY_SSIZE_T_MAX) n = (size_t)PY_SSIZE_T_MAX;
   if (f->has_readinto) {
-    res = ndw_pyfile_call_view(f->obj, "readinto", dst, n, PyBUF_WRITE);
+    PyObject *mv;
+    if (n > NDW_PYFILE_CHUNK) n = NDW_PYFILE_CHUNK; /* a short read */
+    mv = ndw_pyfile_bounce(f, n);
+    res = mv ? PyObject_CallMethod(f->obj, "readinto", "O", mv) : NULL;
+    Py_XDECREF(mv);
     if (res == NULL) {
       st = ndw_pyfile_fail(f, "readinto");
     } else if (res == Py_None) {
@@ -86,6 +95,8 @@ static ndw_status ndw_pyfile_read(void *ctx, void *dst, size_t n, size_t *got) {
       st = ndw_pyfile_fail(f, "readinto");
     } else if (ndw_pyfile_count(res, n, got, "readinto") < 0) {
       st = ndw_pyfile_fail(f, "readinto");
+    } else {
+      memcpy(dst, PyByteArray_AS_STRING(f->bounce), *got);
     }
     Py_XDECREF(res);
   } else {
@@ -119,7 +130,12 @@ static ndw_status ndw_pyfile_write(void *ctx, const void *src, size_t n, size_t 
   PyGILState_STATE g = PyGILState_Ensure();
   PyObject *res;
   if (n > (size_t)PY_SSIZE_T_MAX) n = (size_t)PY_SSIZE_T_MAX;
-  res = ndw_pyfile_call_view(f->obj, "write", (void *)src, n, PyBUF_READ);
+  PyObject *mv;
+  if (n > NDW_PYFILE_CHUNK) n = NDW_PYFILE_CHUNK; /* a short write */
+  mv = ndw_pyfile_bounce(f, n);
+  if (mv != NULL) memcpy(PyByteArray_AS_STRING(f->bounce), src, n);
+  res = mv ? PyObject_CallMethod(f->obj, "write", "O", mv) : NULL;
+  Py_XDECREF(mv);
   if (res == NULL) {
     st = ndw_pyfile_fail(f, "write");
   } else if (res == Py_None) {
@@ -184,6 +200,7 @@ static void ndw_pyfile_destroy(void *ctx) {
   if (f == NULL) return;
   g = PyGILState_Ensure();
   Py_XDECREF(f->obj);
+  Py_XDECREF(f->bounce);
   Py_XDECREF(f->exc_type);
   Py_XDECREF(f->exc_value);
   Py_XDECREF(f->exc_tb);
@@ -362,6 +379,13 @@ PyObject *ndw_py_stream_readinto(ndw_stream *s, PyObject *buffer) {
   if (ndw_py_stream_enter(s) < 0) return NULL;
   if (PyObject_GetBuffer(buffer, &b, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) {
     ndw_stream_unlock(s);
+    if (PyErr_ExceptionMatches(PyExc_BufferError) || PyErr_ExceptionMatches(PyExc_TypeError)) {
+      /* as io's readinto: a TypeError for anything but a writable contiguous buffer */
+      PyErr_Clear();
+      PyErr_Format(PyExc_TypeError,
+                   "readinto() argument must be a writable contiguous bytes-like object, not %.100s",
+                   Py_TYPE(buffer)->tp_name);
+    }
     return NULL;
   }
   if ((size_t)b.len >= NDW_PY_STREAM_NOGIL_BYTES && !ndw_py_stream_is_python(s)) {
