@@ -23,8 +23,12 @@ PyObject *ndw_py_raise(ndw_status status) {
   case NDW_E_IO: {
     /* OSError(errno, message): Python picks FileNotFoundError & co. */
     int err = ndw_last_os_error();
-    PyObject *args = err ? Py_BuildValue("(is)", err, msg[0] ? msg : "I/O error")
-                         : Py_BuildValue("(s)", msg[0] ? msg : "I/O error");
+    PyObject *text = PyUnicode_DecodeUTF8(msg[0] ? msg : "I/O error",
+                                          (Py_ssize_t)strlen(msg[0] ? msg : "I/O error"),
+                                          "backslashreplace");
+    PyObject *args = text == NULL ? NULL
+                     : err        ? Py_BuildValue("(iN)", err, text)
+                                  : Py_BuildValue("(N)", text);
     if (args != NULL) {
       PyErr_SetObject(PyExc_OSError, args);
       Py_DECREF(args);
@@ -33,7 +37,15 @@ PyObject *ndw_py_raise(ndw_status status) {
   }
   default: type = PyExc_RuntimeError; break;
   }
-  PyErr_SetString(type, msg[0] ? msg : ndw_status_name(status));
+  {
+    /* messages may quote bytes of a file: never fail on non-UTF-8 */
+    const char *text = msg[0] ? msg : ndw_status_name(status);
+    PyObject *u = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "backslashreplace");
+    if (u != NULL) {
+      PyErr_SetObject(type, u);
+      Py_DECREF(u);
+    }
+  }
   return NULL;
 }
 

@@ -254,11 +254,11 @@ static ndw_status ndw_data_path(const char *dir, const char *rel, char *out, siz
   char real_dir[PATH_MAX], real_file[PATH_MAX];
   size_t nd;
   ndw_status st;
+  if ((st = ndw_check_data_name(rel)) != NDW_OK) return st;
   if (dir == NULL)
     return ndw_set_error(NDW_E_FORMAT,
                          "the header names a data file ('%.200s'): read it from a path, not a stream",
                          rel);
-  if ((st = ndw_check_data_name(rel)) != NDW_OK) return st;
   if (snprintf(out, cap, "%s/%s", dir[0] ? dir : ".", rel) >= (int)cap)
     return ndw_set_error(NDW_E_FORMAT, "data file path too long");
   if (realpath(dir[0] ? dir : ".", real_dir) == NULL)
