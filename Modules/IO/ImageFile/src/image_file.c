@@ -290,16 +290,32 @@ static int ndw_reader_available(ndw_stream_reader *r, uint64_t *n) {
   return 1;
 }
 
-/* The destination of pixel bytes: the image's own buffer when the size was
- * checked up front, else a buffer that grows with the bytes that arrive and
- * becomes the image's memory at the end. */
+/* The destination of pixel bytes: a buffer of the full size when the size
+ * was checked up front, else one that grows with the bytes that arrive; it
+ * becomes the image's memory at the end (freed with free()).  Plain malloc,
+ * not ndw_image_allocate: its huge-page advice makes read(2) into fresh
+ * memory about 2x slower on Linux (measured, benchmarks/RESULTS.md). */
 typedef struct ndw_sink {
   ndw_image *image;
   uint64_t want;
   unsigned char *data;
   size_t cap;
-  int growing;
 } ndw_sink;
+
+/* Make room for at least `need` bytes (need <= want). */
+static ndw_status ndw_sink_reserve(ndw_sink *k, size_t need) {
+  size_t cap;
+  unsigned char *p;
+  if (need <= k->cap) return NDW_OK;
+  cap = k->cap ? k->cap : NDW_GROW_START;
+  while (cap < need) cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+  if (cap > k->want || need == k->want) cap = (size_t)k->want;
+  p = (unsigned char *)realloc(k->data, cap ? cap : 1);
+  if (p == NULL) return ndw_set_error(NDW_E_NOMEM, "out of memory for %zu bytes of pixels", cap);
+  k->data = p;
+  k->cap = cap;
+  return NDW_OK;
+}
 
 static ndw_status ndw_sink_open(ndw_sink *k, ndw_image *image, uint64_t want, int checked) {
   ndw_status st;
@@ -307,29 +323,8 @@ static ndw_status ndw_sink_open(ndw_sink *k, ndw_image *image, uint64_t want, in
   k->image = image;
   k->want = want;
   if (want > (uint64_t)PTRDIFF_MAX) return ndw_set_error(NDW_E_FORMAT, "image too large");
-  if (checked) {
-    if ((st = ndw_image_allocate(image, 0)) != NDW_OK) return st;
-    k->data = (unsigned char *)ndw_image_buffer(image);
-    k->cap = (size_t)want;
-    return NDW_OK;
-  }
-  k->growing = 1;
-  return NDW_OK;
-}
-
-/* Make room for at least `need` bytes (need <= want). */
-static ndw_status ndw_sink_reserve(ndw_sink *k, size_t need) {
-  size_t cap;
-  unsigned char *p;
-  if (need <= k->cap) return NDW_OK;
-  if (!k->growing) return ndw_set_error(NDW_E_STATE, "sink overflow");
-  cap = k->cap ? k->cap : NDW_GROW_START;
-  while (cap < need) cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-  if (cap > k->want) cap = (size_t)k->want;
-  p = (unsigned char *)realloc(k->data, cap ? cap : 1);
-  if (p == NULL) return ndw_set_error(NDW_E_NOMEM, "out of memory for %zu bytes of pixels", cap);
-  k->data = p;
-  k->cap = cap;
+  /* `checked`: the stream can fill `want` bytes, so take them at once */
+  if (checked && want > 0 && (st = ndw_sink_reserve(k, (size_t)want)) != NDW_OK) return st;
   return NDW_OK;
 }
 
@@ -339,7 +334,6 @@ static ndw_status ndw_sink_close(ndw_sink *k) {
   unsigned d = ndw_image_dimension(im);
   ndw_status st;
   uint64_t size[NDW_MAX_DIM];
-  if (!k->growing) return NDW_OK;
   if (k->data == NULL && (st = ndw_sink_reserve(k, 1)) != NDW_OK) return st;
   ndw_image_get_size(im, size);
   step = (ptrdiff_t)(ndw_pixel_type_size(ndw_image_pixel_type(im)) * ndw_image_components(im));
@@ -353,7 +347,7 @@ static ndw_status ndw_sink_close(ndw_sink *k) {
 }
 
 static void ndw_sink_abort(ndw_sink *k) {
-  if (k->growing) free(k->data);
+  free(k->data);
   k->data = NULL;
 }
 
@@ -362,8 +356,7 @@ static ndw_status ndw_read_raw(ndw_stream_reader *r, ndw_sink *k) {
   ndw_status st;
   while (have < k->want) {
     size_t got = 0, ask;
-    if ((st = ndw_sink_reserve(k, k->growing ? (size_t)(have + 1) : (size_t)k->want)) != NDW_OK)
-      return st;
+    if ((st = ndw_sink_reserve(k, (size_t)(have + 1))) != NDW_OK) return st;
     ask = k->cap - (size_t)have;
     if ((st = ndw_stream_reader_read(r, k->data + have, ask, &got)) != NDW_OK) return st;
     have += got;
@@ -403,7 +396,7 @@ static ndw_status ndw_read_inflate(ndw_stream_reader *r, ndw_sink *k, uint64_t i
       z.avail_in = (uInt)got;
     }
     /* the output is bounded before each step: never past `want` */
-    if ((st = ndw_sink_reserve(k, k->growing ? (size_t)(out + 1) : (size_t)k->want)) != NDW_OK) break;
+    if ((st = ndw_sink_reserve(k, (size_t)(out + 1))) != NDW_OK) break;
     {
       size_t room = k->cap - (size_t)out;
       if (room > (size_t)UINT_MAX) room = UINT_MAX;
@@ -582,7 +575,7 @@ ndw_status ndw_image_file_read_data(ndw_stream_reader *r, const ndw_image_file_i
     if ((st = ndw_read_inflate(src, &sink, in_limit)) != NDW_OK) goto done;
   }
   {
-    unsigned char *p = sink.growing ? sink.data : (unsigned char *)ndw_image_buffer(image);
+    unsigned char *p = sink.data;
     size_t tsize = ndw_pixel_type_size(info->type);
     if (info->big_endian != ndw_host_big_endian()) ndw_swap_bytes(p, want / tsize, tsize);
     if (ndw_image_pixel_type(image) == NDW_PIXEL_B)
@@ -590,22 +583,7 @@ ndw_status ndw_image_file_read_data(ndw_stream_reader *r, const ndw_image_file_i
   }
   st = ndw_sink_close(&sink);
 done:
-  if (st != NDW_OK) {
-    ndw_sink_abort(&sink);
-    if (sink.image != NULL && !sink.growing) {
-      /* drop a half-read buffer: the image stays unallocated */
-      uint64_t size[NDW_MAX_DIM];
-      ndw_image_get_size(image, size);
-      char saved[512];
-      ndw_status keep = st;
-      int err = ndw_last_os_error();
-      strncpy(saved, ndw_last_error(), sizeof saved - 1);
-      saved[sizeof saved - 1] = '\0';
-      (void)ndw_image_set_regions(image, NULL, size);
-      if (keep == NDW_E_IO) ndw_set_os_error(err, "%s", saved);
-      else ndw_set_error(keep, "%s", saved);
-    }
-  }
+  if (st != NDW_OK) ndw_sink_abort(&sink); /* the image stays unallocated */
   if (file != NULL) ndw_stream_free(file);
   free(fr);
   if (st == NDW_OK && info->data_file[0] == '\0') st = ndw_stream_reader_finish(r);
