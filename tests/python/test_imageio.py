@@ -303,7 +303,7 @@ def test_mmap_refusals(tmp_path):
     # data at an offset not aligned for the pixel type (a header of odd length)
     size = small_size(d)
     header = (f"NDims = {d}\nDimSize = {' '.join(map(str, size))}\n"
-              f"ElementType = {'MET_FLOAT' if p.code == 'F' else 'MET_DOUBLE' if p.code == 'D' else 'MET_INT' if p.code == 'SI' else 'MET_SHORT'}\n"
+              f"ElementType = {MET[p.code]}\n"
               "ElementDataFile = LOCAL\n")
     if len(header) % 2 == 0:
         header = "Comment = xy\n" + header  # 13 bytes: an odd length
@@ -380,10 +380,17 @@ class Boom(Exception):
     pass
 
 
+MET = {"F": "MET_FLOAT", "D": "MET_DOUBLE", "SI": "MET_INT", "SS": "MET_SHORT"}
+
+
 def test_exceptions_of_python_files_come_back():
+    p, d = _float_type(), ndwrap.WRAPPED_DIMS[0]
+    header = (f"NDims = {d}\nDimSize = {' '.join(map(str, small_size(d)))}\nElementType = {MET[p.code]}\n"
+              "ElementDataFile = LOCAL\n").encode()
+
     class Failing(io.RawIOBase):
         def __init__(self):
-            self.inner = io.BytesIO(b"NDims = 2\nDimSize = 4 4\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n")
+            self.inner = io.BytesIO(header)
 
         def readable(self):
             return True

@@ -67,6 +67,12 @@ def _register_core_modules():
 _register_core_modules()
 
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:  # the glue's names (imported at run time by _import_glue) for type checkers
+    from .imageio import imread, imread_info, imwrite  # noqa: F401
+    from .stream import FileStream, MemoryStream  # noqa: F401
+
+
 def _import_glue():
     """Python glue of the enabled bridge modules: ndwrap.MemoryStream, ndwrap.imread, ..."""
     import importlib

@@ -7,16 +7,20 @@ over its C streams (``Modules/IO``): the spellings of ``itk.imread`` and
 ``gzip.GzipFile``, ``ndwrap.MemoryStream``); ``mmap=True`` maps the pixels
 of an uncompressed file instead of reading them.
 """
+from __future__ import annotations
+
 import os
-from typing import Any, Optional, Union
 
 from . import _registry as _reg
 from . import ndwcore
 from .stream import c_stream
 
+TYPE_CHECKING = False  # typing is not imported at run time (import ndwrap stays fast)
+if TYPE_CHECKING:
+    from typing import Any, Optional, Union
+
 __all__ = ["imread", "imwrite", "imread_info"]
 
-_PathLike = Union[str, bytes, "os.PathLike[str]"]
 
 # C's ndw_image_format values
 _FORMATS = {"metaimage": 1, "mha": 1, "mhd": 1, "nrrd": 2, "nhdr": 2}

@@ -11,21 +11,23 @@ binary file object (``io.BytesIO``, ``open(..., "rb")``, ``gzip.GzipFile``)
 becomes a C stream whose operations call back into it, which is how
 ``ndwrap.imread`` reads from a file object.
 """
+from __future__ import annotations
+
 import io
 import os
-from typing import Optional, Union
 
 from . import ndwcore
 
+TYPE_CHECKING = False  # typing is not imported at run time (import ndwrap stays fast)
+if TYPE_CHECKING:
+    from typing import Optional, Union
+
 __all__ = ["MemoryStream", "FileStream", "c_stream"]
-
-_Buffer = Union[bytes, bytearray, memoryview]
-
 
 class _CStreamIO(io.RawIOBase):
     """An io.RawIOBase over one ndwrap C stream (``self._stream``)."""
 
-    _stream: "ndwcore._Stream"
+    _stream: ndwcore._Stream
 
     def _check_open(self) -> None:
         if self.closed:
@@ -94,7 +96,7 @@ class MemoryStream(_CStreamIO):
     :class:`io.BytesIO`: ``MemoryStream(b"...")`` starts with a copy of the
     bytes at position 0; ``getvalue()`` returns the contents."""
 
-    def __init__(self, initial: Optional[_Buffer] = b"") -> None:
+    def __init__(self, initial: Optional[Union[bytes, bytearray, memoryview]] = b"") -> None:
         super().__init__()
         self._stream = ndwcore._Stream.memory(initial)
 
@@ -112,7 +114,7 @@ class FileStream(_CStreamIO):
     ``b``).  Errors of the system are :class:`OSError` with ``errno`` and
     ``filename`` (``FileNotFoundError``, ``IsADirectoryError``, ...)."""
 
-    def __init__(self, path: Union[str, bytes, "os.PathLike[str]"], mode: str = "rb") -> None:
+    def __init__(self, path: Union[str, bytes, os.PathLike[str]], mode: str = "rb") -> None:
         super().__init__()
         if not isinstance(mode, str):
             raise TypeError(f"mode must be a str, not {type(mode).__name__}")
@@ -135,7 +137,7 @@ class FileStream(_CStreamIO):
         return f"<ndwrap.FileStream{state} name={self.name!r} mode={self.mode!r}>"
 
 
-def c_stream(fileobj) -> "ndwcore._Stream":
+def c_stream(fileobj) -> ndwcore._Stream:
     """The C stream of ``fileobj``: its own for ``MemoryStream`` and
     ``FileStream``, else a new C stream that calls ``fileobj``'s
     ``readinto``/``read``, ``write``, ``seek``, ``tell`` and ``flush`` (with
