@@ -54,7 +54,7 @@ static int ndw_py_read_header(ndw_stream *s, ndw_py_read_state *rs) {
 PyObject *ndw_py_imread_info(ndw_stream *s) {
   ndw_py_read_state *rs;
   PyObject *res = NULL;
-  if (s == NULL) return PyErr_SetString(PyExc_ValueError, "uninitialised stream"), NULL;
+  if (s == NULL) return PyErr_SetString(PyExc_TypeError, "an initialised ndwrap stream is required"), NULL;
   if (ndw_py_check(ndw_stream_lock(s)) < 0) return NULL;
   rs = (ndw_py_read_state *)PyMem_RawMalloc(sizeof *rs);
   if (rs == NULL) {
@@ -74,7 +74,7 @@ PyObject *ndw_py_imread(ndw_stream *s, PyObject *dir, PyObject *factory, ndw_py_
   PyObject *dir_bytes = NULL, *path_bytes = NULL, *info = NULL, *obj = NULL;
   ndw_image *image;
   ndw_status st;
-  if (s == NULL) return PyErr_SetString(PyExc_ValueError, "uninitialised stream"), NULL;
+  if (s == NULL) return PyErr_SetString(PyExc_TypeError, "an initialised ndwrap stream is required"), NULL;
   if (dir != Py_None && !PyUnicode_FSConverter(dir, &dir_bytes)) return NULL;
   if (map_mode && !PyUnicode_FSConverter(path, &path_bytes)) {
     Py_XDECREF(dir_bytes);
@@ -139,7 +139,7 @@ PyObject *ndw_py_imwrite(ndw_image *image, ndw_stream *header, ndw_stream *data,
   ndw_status st;
   int python = 0;
   if (image == NULL || header == NULL)
-    return PyErr_SetString(PyExc_ValueError, "imwrite: uninitialised argument"), NULL;
+    return PyErr_SetString(PyExc_TypeError, "imwrite: an image and an initialised stream are required"), NULL;
   if (data_file != Py_None && !PyUnicode_FSConverter(data_file, &name)) return NULL;
   if (!ndw_image_is_allocated(image)) {
     Py_XDECREF(name);

@@ -366,7 +366,7 @@ ndw_stream *ndw_py_stream_memory(PyObject *initial) {
  * is inside a call on the same stream). */
 static int ndw_py_stream_enter(ndw_stream *s) {
   if (s == NULL) {
-    PyErr_SetString(PyExc_ValueError, "uninitialised stream");
+    PyErr_SetString(PyExc_TypeError, "an initialised ndwrap stream is required");
     return -1;
   }
   return ndw_py_check(ndw_stream_lock(s));

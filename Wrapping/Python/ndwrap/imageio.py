@@ -10,6 +10,7 @@ of an uncompressed file instead of reading them.
 from __future__ import annotations
 
 import os
+import sys
 
 from . import _registry as _reg
 from . import ndwcore
@@ -102,7 +103,7 @@ def _cast(image, want, vector):
     name, (pixel, dim) = _reg.template(type(image))
     if pixel.kind == "c" and want.kind != "c":
         raise TypeError(f"cannot read complex pixels ({pixel.code}) as {want.code}")
-    cast = getattr(__import__("ndwrap"), "CastImage", None)
+    cast = getattr(sys.modules[__package__], "CastImage", None)
     if not vector and cast is not None and want.kind != "c" and pixel.kind != "c":
         out_type = _reg.TEMPLATES["Image"][want, dim]
         try:
