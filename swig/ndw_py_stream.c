@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-/* Reads and writes at least this large run with the GIL released. */
+/* readall's first step when the size is unknown. */
 #define NDW_PY_STREAM_NOGIL_BYTES ((size_t)1 << 16)
 
 /* ---- C streams over Python file objects ---------------------------------- */
@@ -314,6 +314,20 @@ PyObject *ndw_py_stream_raise(ndw_stream *s, ndw_status status) {
   return ndw_py_raise(status);
 }
 
+/* ---- EINTR: Python's signal handlers run, as in io.FileIO (PEP 475) ------ */
+
+/* Called by C file streams after EINTR, with or without the GIL: run the
+ * signal handlers; an exception they raise stays pending on this thread
+ * and the interrupted call fails (the glue then returns NULL with it). */
+static int ndw_py_interrupt_hook(void) {
+  PyGILState_STATE g = PyGILState_Ensure();
+  int stop = PyErr_CheckSignals() < 0;
+  PyGILState_Release(g);
+  return stop;
+}
+
+void ndw_py_stream_init(void) { ndw_stream_set_interrupt_hook(ndw_py_interrupt_hook); }
+
 /* ---- the methods of MemoryStream / FileStream ---------------------------- */
 
 ndw_stream *ndw_py_stream_open_file(PyObject *path, const char *mode) {
@@ -325,6 +339,10 @@ ndw_stream *ndw_py_stream_open_file(PyObject *path, const char *mode) {
   st = ndw_file_stream_open(PyBytes_AS_STRING(bytes), mode, &s);
   Py_END_ALLOW_THREADS
   if (st != NDW_OK) {
+    if (PyErr_Occurred()) { /* a signal handler raised while open() was interrupted */
+      Py_DECREF(bytes);
+      return NULL;
+    }
     if (st == NDW_E_IO && ndw_last_os_error() != 0) {
       /* OSError(errno, strerror, filename): FileNotFoundError & co. */
       int err = ndw_last_os_error();
@@ -388,7 +406,7 @@ PyObject *ndw_py_stream_readinto(ndw_stream *s, PyObject *buffer) {
     }
     return NULL;
   }
-  if ((size_t)b.len >= NDW_PY_STREAM_NOGIL_BYTES && !ndw_py_stream_is_python(s)) {
+  if (!ndw_py_stream_is_python(s)) { /* as io.FileIO: a read may block (a pipe) */
     Py_BEGIN_ALLOW_THREADS
     st = ndw_stream_read(s, b.buf, (size_t)b.len, &got);
     Py_END_ALLOW_THREADS
@@ -458,7 +476,7 @@ PyObject *ndw_py_stream_write(ndw_stream *s, PyObject *buffer) {
     ndw_stream_unlock(s);
     return NULL;
   }
-  if ((size_t)b.len >= NDW_PY_STREAM_NOGIL_BYTES && !ndw_py_stream_is_python(s)) {
+  if (!ndw_py_stream_is_python(s)) {
     Py_BEGIN_ALLOW_THREADS
     st = ndw_stream_write(s, b.buf, (size_t)b.len, &put);
     Py_END_ALLOW_THREADS

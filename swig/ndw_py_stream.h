@@ -22,6 +22,8 @@
 extern "C" {
 #endif
 
+/** Install the EINTR hook that runs Python's signal handlers (module init). */
+void ndw_py_stream_init(void);
 ndw_stream *ndw_py_stream_open_file(PyObject *path, const char *mode);
 ndw_stream *ndw_py_stream_memory(PyObject *initial);
 /** A C stream over a Python binary file object (holds a reference). */

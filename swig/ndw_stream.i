@@ -14,6 +14,10 @@ typedef struct ndw_stream_h ndw_stream_h;
 #define NDW_S(h) ((ndw_stream *)(h))
 %}
 
+%init %{
+  ndw_py_stream_init();
+%}
+
 %rename(_Stream) ndw_stream_h;
 %nodefaultctor ndw_stream_h;
 %newobject ndw_stream_h::open_file;

@@ -6,8 +6,10 @@ import gc
 import gzip
 import io
 import os
+import signal
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -206,6 +208,56 @@ def test_file_stream_releases_the_gil(tmp_path):
         ticks, seconds = ticks_during(lambda: f.readinto(buf))
     if seconds > 0.02:  # too quick to see ticks otherwise
         assert ticks > 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(signal, "setitimer"), reason="POSIX")
+def test_eintr_runs_signal_handlers_and_retries(tmp_path):
+    """PEP 475, as io.FileIO: a read blocked on a pipe runs Python's signal
+    handlers when a signal interrupts it; a handler that raises ends the
+    read with its exception, one that returns lets the read go on."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def writer(delay, payload):
+        try:
+            with open(fifo, "wb") as w:
+                time.sleep(delay)
+                w.write(payload)
+        except BrokenPipeError:  # the reader gave up first (the raising handler)
+            pass
+
+    old = signal.getsignal(signal.SIGALRM)
+    try:
+        # a handler that returns: the read is retried and gets the data
+        signal.signal(signal.SIGALRM, lambda *a: seen.append("tick"))
+        t = threading.Thread(target=writer, args=(0.6, b"late data"))
+        t.start()
+        with ndwrap.FileStream(fifo, "rb") as f:
+            signal.setitimer(signal.ITIMER_REAL, 0.1, 0.1)
+            buf = bytearray(9)
+            n = f.readinto(buf)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        t.join()
+        assert n == 9 and bytes(buf) == b"late data" and seen
+        # a handler that raises: the read stops with that exception
+        def stop(*a):
+            raise Stop("interrupted")
+
+        signal.signal(signal.SIGALRM, stop)
+        t = threading.Thread(target=writer, args=(1.0, b"x"))
+        t.start()
+        with ndwrap.FileStream(fifo, "rb") as f:
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            with pytest.raises(Stop):
+                f.readinto(bytearray(4))
+        t.join()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def test_missing_handles_raise_type_error():

@@ -343,6 +343,17 @@ typedef struct ndw_file {
   int closefd;
 } ndw_file;
 
+static ndw_interrupt_hook ndw_stream_interrupt_hook = NULL;
+
+void ndw_stream_set_interrupt_hook(ndw_interrupt_hook hook) { ndw_stream_interrupt_hook = hook; }
+
+/* After EINTR: 1 to retry, 0 when the hook says stop. */
+static int ndw_file_retry(void) {
+  int saved = errno, retry = ndw_stream_interrupt_hook == NULL || ndw_stream_interrupt_hook() == 0;
+  errno = saved;
+  return retry;
+}
+
 /* One read(2)/write(2) moves at most this much (Linux's own limit). */
 #define NDW_FILE_CHUNK ((size_t)0x7ffff000)
 
@@ -352,7 +363,7 @@ static ndw_status ndw_file_read(void *ctx, void *dst, size_t n, size_t *got) {
   if (n > NDW_FILE_CHUNK) n = NDW_FILE_CHUNK;
   do {
     k = read(f->fd, dst, n);
-  } while (k < 0 && errno == EINTR);
+  } while (k < 0 && errno == EINTR && ndw_file_retry());
   if (k < 0) return ndw_set_os_error(errno, "read failed: %s", strerror(errno));
   *got = (size_t)k;
   return NDW_OK;
@@ -364,7 +375,7 @@ static ndw_status ndw_file_write(void *ctx, const void *src, size_t n, size_t *p
   if (n > NDW_FILE_CHUNK) n = NDW_FILE_CHUNK;
   do {
     k = write(f->fd, src, n);
-  } while (k < 0 && errno == EINTR);
+  } while (k < 0 && errno == EINTR && ndw_file_retry());
   if (k < 0) return ndw_set_os_error(errno, "write failed: %s", strerror(errno));
   *put = (size_t)k;
   return NDW_OK;
@@ -471,7 +482,7 @@ ndw_status ndw_file_stream_open(const char *path, const char *mode, ndw_stream *
   if ((st = ndw_file_mode(mode, &oflags, &sflags)) != NDW_OK) return st;
   do {
     fd = open(path, oflags | O_CLOEXEC, 0666);
-  } while (fd < 0 && errno == EINTR);
+  } while (fd < 0 && errno == EINTR && ndw_file_retry());
   if (fd < 0) return ndw_set_os_error(errno, "%s: '%.400s'", strerror(errno), path);
   st = ndw_file_wrap(fd, sflags, 1, out);
   if (st == NDW_E_IO && ndw_last_os_error() == EISDIR)

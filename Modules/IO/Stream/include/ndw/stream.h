@@ -91,6 +91,15 @@ NDW_API void ndw_stream_unlock(ndw_stream *s);
 NDW_API void *ndw_stream_context(const ndw_stream *s);
 NDW_API const ndw_stream_ops *ndw_stream_get_ops(const ndw_stream *s);
 
+/** Interrupted system calls (EINTR) of file streams are retried, as
+ *  Python's PEP 475 does, after asking `hook` (when set) whether to stop:
+ *  a non-zero answer fails the call with NDW_E_IO and errno EINTR.  The
+ *  Python glue installs a hook that runs Python's signal handlers, so that
+ *  Ctrl-C (KeyboardInterrupt) stops a read blocked on a pipe.  Process-wide;
+ *  NULL (the default) retries silently. */
+typedef int (*ndw_interrupt_hook)(void);
+NDW_API void ndw_stream_set_interrupt_hook(ndw_interrupt_hook hook);
+
 /* ---- memory streams ------------------------------------------------------ */
 
 /** A readable, writable, seekable stream over a growable buffer holding a
