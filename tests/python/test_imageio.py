@@ -501,3 +501,92 @@ def test_symlinked_data_file_outside_the_folder(tmp_path):
         ndwrap.imread(sub / "a.mhd")
     with pytest.raises(ValueError, match="path"):
         ndwrap.imread(io.BytesIO((sub / "a.mhd").read_bytes()))  # a stream has no folder
+
+
+# ---- header features: skips, byte order, spaces, strided images -------------
+
+
+def _int_type():
+    for code in ("SS", "SI", "US", "F"):
+        if code in WRAPPED:
+            return getattr(ndwrap, code)
+    pytest.skip("no 2-4 byte type wrapped")
+
+
+NRRD_TYPE = {"SS": "short", "SI": "int", "US": "ushort", "F": "float"}
+MET_TYPE = {"SS": "MET_SHORT", "SI": "MET_INT", "US": "MET_USHORT", "F": "MET_FLOAT"}
+
+
+def test_data_file_skips(tmp_path):
+    p, d = _int_type(), ndwrap.WRAPPED_DIMS[0]
+    size = small_size(d)
+    arr = np.arange(int(np.prod(size)), dtype=p.numpy_name).reshape(tuple(reversed(size)))
+    sizes = " ".join(map(str, size))
+    (tmp_path / "skip.raw").write_bytes(b"J" * 16 + arr.tobytes())
+    (tmp_path / "tail.raw").write_bytes(b"junk of any length" + arr.tobytes())
+    (tmp_path / "lines.raw").write_bytes(b"first line\nsecond\n" + arr.tobytes())
+    headers = {
+        "a.mhd": f"NDims = {d}\nDimSize = {sizes}\nElementType = {MET_TYPE[p.code]}\nHeaderSize = 16\n"
+                 "ElementDataFile = skip.raw\n",
+        "b.mhd": f"NDims = {d}\nDimSize = {sizes}\nElementType = {MET_TYPE[p.code]}\nHeaderSize = -1\n"
+                 "ElementDataFile = tail.raw\n",
+        "c.nhdr": f"NRRD0004\ntype: {NRRD_TYPE[p.code]}\ndimension: {d}\nsizes: {sizes}\nendian: little\n"
+                  "encoding: raw\nbyte skip: -1\ndata file: tail.raw\n",
+        "d.nhdr": f"NRRD0004\ntype: {NRRD_TYPE[p.code]}\ndimension: {d}\nsizes: {sizes}\nendian: little\n"
+                  "encoding: raw\nline skip: 2\ndata file: lines.raw\n",
+    }
+    for name, text in headers.items():
+        (tmp_path / name).write_text(text)
+        np.testing.assert_array_equal(ndwrap.array_from_image(ndwrap.imread(tmp_path / name)), arr,
+                                      err_msg=name)
+        if name != "d.nhdr":  # line skip needs a scan: not mappable
+            np.testing.assert_array_equal(ndwrap.array_view_from_image(ndwrap.imread(tmp_path / name, mmap=True)),
+                                          arr, err_msg=name)
+
+
+def test_big_endian_data(tmp_path):
+    p, d = _int_type(), ndwrap.WRAPPED_DIMS[0]
+    size = small_size(d)
+    arr = (np.arange(int(np.prod(size))) * 257 + 3).astype(p.numpy_name).reshape(tuple(reversed(size)))
+    big = arr.astype(arr.dtype.newbyteorder(">")).tobytes()
+    sizes = " ".join(map(str, size))
+    mha = (f"NDims = {d}\nDimSize = {sizes}\nElementType = {MET_TYPE[p.code]}\nBinaryDataByteOrderMSB = True\n"
+           "ElementDataFile = LOCAL\n").encode() + big
+    nrrd = (f"NRRD0004\ntype: {NRRD_TYPE[p.code]}\ndimension: {d}\nsizes: {sizes}\nendian: big\n"
+            "encoding: raw\n\n").encode() + big
+    for data in (mha, nrrd):
+        np.testing.assert_array_equal(ndwrap.array_from_image(ndwrap.imread(io.BytesIO(data))), arr)
+    (tmp_path / "big.nrrd").write_bytes(nrrd)
+    with pytest.raises(ValueError, match="byte order"):
+        ndwrap.imread(tmp_path / "big.nrrd", mmap=True)
+
+
+def test_nrrd_spaces_agree_with_simpleitk(tmp_path):
+    sitk = pytest.importorskip("SimpleITK")
+    if "F" not in WRAPPED or 3 not in ndwrap.WRAPPED_DIMS:
+        pytest.skip("needs F 3")
+    data = np.arange(24, dtype=np.float32).tobytes()
+    for space in ("right-anterior-superior", "left-anterior-superior", "left-posterior-superior", "RAS"):
+        text = ("NRRD0004\ntype: float\ndimension: 3\n"
+                f"space: {space}\nsizes: 2 3 4\n"
+                "space directions: (0,0.5,0) (-2,0,0) (0,0,3)\nendian: little\nencoding: raw\n"
+                "space origin: (1.5,-2,7)\n\n")
+        path = tmp_path / "s.nrrd"
+        path.write_bytes(text.encode() + data)
+        ours, theirs = ndwrap.imread(path), sitk.ReadImage(str(path))
+        np.testing.assert_allclose(ours.GetOrigin(), theirs.GetOrigin(), err_msg=space)
+        np.testing.assert_allclose(ours.GetSpacing(), theirs.GetSpacing(), err_msg=space)
+        np.testing.assert_allclose(np.ravel(ours.GetDirection()), theirs.GetDirection(), err_msg=space)
+        np.testing.assert_array_equal(ndwrap.array_from_image(ours), sitk.GetArrayFromImage(theirs))
+
+
+def test_strided_views_are_written_in_order(tmp_path):
+    p, d = _float_type(), ndwrap.WRAPPED_DIMS[-1]
+    size = [s * 2 for s in small_size(d)]
+    base = np.arange(int(np.prod(size)), dtype=p.numpy_name).reshape(tuple(reversed(size)))
+    view = base[(slice(None, None, 2),) * d]  # every other pixel: a strided image
+    image = ndwrap.image_view_from_array(view)
+    assert np.shares_memory(ndwrap.array_view_from_image(image), base)
+    for ext in ("mha", "nrrd"):
+        ndwrap.imwrite(image, tmp_path / f"s.{ext}")
+        np.testing.assert_array_equal(ndwrap.array_from_image(ndwrap.imread(tmp_path / f"s.{ext}")), view)
