@@ -251,6 +251,19 @@ def test_mmap_views_the_files_pages(tmp_path, ext):
     gc.collect()
 
 
+def test_mmap_complex_files(tmp_path):
+    if not {"CF", "F"} <= WRAPPED:
+        pytest.skip("CF and F are needed")
+    d = ndwrap.WRAPPED_DIMS[-1]
+    image, arr = make_image(ndwrap.CF, d, False)
+    ndwrap.imwrite(image, tmp_path / "c.nrrd")
+    ndwrap.imwrite(image, tmp_path / "c.mha")
+    for name, kw in (("c.nrrd", {}), ("c.mha", {"pixel_type": ndwrap.CF})):
+        mapped = ndwrap.imread(tmp_path / name, mmap=True, **kw)
+        assert ndwrap.template(type(mapped)) == ("Image", (ndwrap.CF, d))
+        np.testing.assert_array_equal(ndwrap.array_view_from_image(mapped), arr)
+
+
 def test_mmap_copy_on_write_leaves_the_file(tmp_path):
     p, d = _float_type(), ndwrap.WRAPPED_DIMS[-1]
     image, arr = make_image(p, d, False)

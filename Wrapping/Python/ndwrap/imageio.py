@@ -182,11 +182,11 @@ def imread(filename: Any, pixel_type: Any = None, *, mmap: Union[bool, str] = Fa
         code, vector = _natural(info)
         if want is not None and want.code != code:
             direct = _reinterpreted(info, want)
-            if direct is not None:
-                code, vector = direct
-            elif map_mode:
+            if map_mode and (direct is None or direct[0] == "B"):
                 raise ValueError(f"mmap shows the file's own pixel type ({code}); "
                                  f"pixel_type={want.code} needs a copy: use mmap=False")
+            if direct is not None:
+                code, vector = direct
         chosen["vector"] = vector
         return _image_class(code, info["dim"], vector).New()
 

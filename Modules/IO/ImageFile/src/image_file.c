@@ -624,7 +624,10 @@ ndw_status ndw_image_file_map(const char *path, const ndw_image_file_info *info,
     return ndw_set_error(NDW_E_FORMAT, "mmap needs uncompressed data; this file is compressed");
   if (info->big_endian != ndw_host_big_endian())
     return ndw_set_error(NDW_E_FORMAT, "mmap needs data in the machine's byte order");
-  if (ndw_image_pixel_type(image) != info->type)
+  /* the file's bytes as they are: its own type, or complex pairs; never the
+   * bool reading of unsigned char (that needs 0/1 normalisation) */
+  if (!ndw_image_file_can_read_as(info, ndw_image_pixel_type(image), ndw_image_is_vector(image)) ||
+      (ndw_image_pixel_type(image) == NDW_PIXEL_B && info->type != NDW_PIXEL_B))
     return ndw_set_error(NDW_E_TYPE, "mmap shows the file's own pixel type (%s) only",
                          ndw_pixel_type_info(info->type)->code);
   if ((st = ndw_image_file_data_bytes(info, &want)) != NDW_OK) return st;

@@ -90,7 +90,8 @@ NDW_API ndw_status ndw_image_file_read_data(ndw_stream_reader *r, const ndw_imag
 /** Map the data of an uncompressed file instead of reading it: the image
  *  views the file's pages (read-only, or private copy-on-write when
  *  `copy_on_write` != 0) and unmaps them when it lets go of the memory.
- *  `path` is the header's path; `info` its parsed header.  NDW_E_FORMAT for
+ *  `path` is the header's path; `info` its parsed header.  The image has the
+ *  file's type (or complex for pairs of float/double).  NDW_E_FORMAT for
  *  compressed or byte-swapped data and for a file shorter than the data. */
 NDW_API ndw_status ndw_image_file_map(const char *path, const ndw_image_file_info *info,
                                       int copy_on_write, ndw_image *image);
