@@ -36,8 +36,23 @@ static PyObject *ndw_imageio_write(PyObject *image, ndw_stream_h *header, ndw_st
   if (im == NULL) return NULL;
   return ndw_py_imwrite(im, (ndw_stream *)header, (ndw_stream *)data, data_file, format, compress);
 }
+/* The formats of this build: ("metaimage", "nrrd") with both modules on. */
+static PyObject *ndw_imageio_formats(void) {
+  PyObject *t = PyTuple_New(0);
+#ifdef NDW_HAVE_MODULE_IOMetaImage
+  if (t != NULL && _PyTuple_Resize(&t, PyTuple_GET_SIZE(t) + 1) == 0)
+    PyTuple_SET_ITEM(t, PyTuple_GET_SIZE(t) - 1, PyUnicode_FromString("metaimage"));
+#endif
+#ifdef NDW_HAVE_MODULE_IONRRD
+  if (t != NULL && _PyTuple_Resize(&t, PyTuple_GET_SIZE(t) + 1) == 0)
+    PyTuple_SET_ITEM(t, PyTuple_GET_SIZE(t) - 1, PyUnicode_FromString("nrrd"));
+#endif
+  return t;
+}
 %}
 
+%rename(_imageio_formats) ndw_imageio_formats;
+PyObject *ndw_imageio_formats(void);
 %rename(_imageio_read) ndw_imageio_read;
 %rename(_imageio_read_info) ndw_imageio_read_info;
 %rename(_imageio_write) ndw_imageio_write;

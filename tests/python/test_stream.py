@@ -262,11 +262,12 @@ def test_eintr_runs_signal_handlers_and_retries(tmp_path):
 
 def test_missing_handles_raise_type_error():
     with pytest.raises(TypeError):
-        ndwcore._imageio_read_info(None)
-    with pytest.raises(TypeError):
-        ndwcore._imageio_write(None, None, None, None, 1, 0)
-    with pytest.raises(TypeError):
         ndwcore._Stream()
+    if hasattr(ndwcore, "_imageio_read_info"):
+        with pytest.raises(TypeError):
+            ndwcore._imageio_read_info(None)
+        with pytest.raises(TypeError):
+            ndwcore._imageio_write(None, None, None, None, 1, 0)
 
 
 def test_streams_are_not_picklable():

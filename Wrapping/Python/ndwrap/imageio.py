@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["imread", "imwrite", "imread_info"]
 
+#: the file formats of this build ("metaimage": Module_IOMetaImage, "nrrd": Module_IONRRD)
+FORMATS = tuple(ndwcore._imageio_formats())
+
 
 # C's ndw_image_format values
 _FORMATS = {"metaimage": 1, "mha": 1, "mhd": 1, "nrrd": 2, "nhdr": 2}
@@ -45,6 +48,15 @@ def _format_of_path(path: str):
         if lower.endswith(ext):
             return fmt
     return None
+
+
+_MODULE_OF = {1: ("metaimage", "Module_IOMetaImage"), 2: ("nrrd", "Module_IONRRD")}
+
+
+def _check_enabled(fmt_id: int) -> None:
+    name, option = _MODULE_OF[fmt_id]
+    if name not in FORMATS:
+        raise ValueError(f"{name} files are not available: {option} is off in this build")
 
 
 def _format_name(format: Optional[str]):
@@ -223,6 +235,7 @@ def imwrite(image, filename: Any, compression: bool = False, *, format: Optional
                              "(.mha, .mhd, .nrrd, .nhdr); pass format=")
         detached = by_ext[1] if by_ext else fmt in ("mhd", "nhdr")
         fmt_id = _FORMATS[fmt] if fmt is not None else _FORMATS[by_ext[0]]
+        _check_enabled(fmt_id)
         data_name = None
         data = None
         if detached:
@@ -243,5 +256,6 @@ def imwrite(image, filename: Any, compression: bool = False, *, format: Optional
     if fmt in ("mhd", "nhdr"):
         raise ValueError(f"format={fmt!r} writes a separate data file: give a path, or use "
                          "'mha' / 'nrrd' for a file object")
+    _check_enabled(_FORMATS[fmt])
     handle = c_stream(filename)
     ndwcore._imageio_write(image, handle, None, None, _FORMATS[fmt], compress)

@@ -164,13 +164,14 @@ ndw_status ndw_image_file_read_info(ndw_stream_reader *r, ndw_image_file_info *i
 #ifdef NDW_HAVE_MODULE_IONRRD
     return ndw_nrrd_parse(r, first, info);
 #else
-    return ndw_set_error(NDW_E_TYPE, "a NRRD file, but Module_IONRRD is off in this build");
+    return ndw_set_error(NDW_E_FORMAT, "a NRRD file, but Module_IONRRD is off in this build");
 #endif
   }
 #ifdef NDW_HAVE_MODULE_IOMetaImage
   return ndw_metaimage_parse(r, first, info);
 #else
-  return ndw_set_error(NDW_E_FORMAT, "not a NRRD file (and Module_IOMetaImage is off in this build)");
+  return ndw_set_error(NDW_E_FORMAT, "not a NRRD file (MetaImage files would need Module_IOMetaImage, "
+                                     "off in this build)");
 #endif
 }
 
