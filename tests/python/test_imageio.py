@@ -636,3 +636,19 @@ def test_strided_views_are_written_in_order(tmp_path):
     for ext in ("mha", "nrrd"):
         ndwrap.imwrite(image, tmp_path / f"s.{ext}")
         np.testing.assert_array_equal(ndwrap.array_from_image(ndwrap.imread(tmp_path / f"s.{ext}")), view)
+
+
+def test_the_example_runs(tmp_path):
+    need("metaimage", "nrrd")
+    if not {"F", "D"} <= WRAPPED or 3 not in ndwrap.WRAPPED_DIMS:
+        pytest.skip("the example uses F and D images of dimension 3")
+    import runpy
+
+    example = os.path.join(os.path.dirname(DATA), os.pardir, "examples", "python", "image_files.py")
+    argv = sys.argv
+    sys.argv = [example, str(tmp_path)]
+    try:
+        runpy.run_path(example, run_name="__main__")
+    finally:
+        sys.argv = argv
+    assert sorted(os.listdir(tmp_path)) == ["ct.mha", "ct.nhdr", "ct.nrrd.gz", "ct.raw"]
