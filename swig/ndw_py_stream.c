@@ -4,7 +4,7 @@
 #include <string.h>
 
 /* readall's first step when the size is unknown. */
-#define NDW_PY_STREAM_NOGIL_BYTES ((size_t)1 << 16)
+#define NDW_PY_READALL_FIRST ((size_t)1 << 16)
 
 /* ---- C streams over Python file objects ---------------------------------- */
 
@@ -428,7 +428,7 @@ PyObject *ndw_py_stream_readall(ndw_stream *s) {
   /* the size when it is known (plus one byte to see the end), else 64 KiB */
   cap = ndw_stream_remaining(s, &left) == NDW_OK && left < (uint64_t)PY_SSIZE_T_MAX - 1
             ? (size_t)left + 1
-            : NDW_PY_STREAM_NOGIL_BYTES;
+            : NDW_PY_READALL_FIRST;
   ndw_clear_error();
   out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)cap);
   while (out != NULL) {
