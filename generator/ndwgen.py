@@ -241,8 +241,46 @@ class vnl_matrix{code}:
 PY_SCALAR = {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}
 
 
-def gen_pyi(rows, enabled, dims):
-    out = ["# " + STAMP.format(src="pixel_types.h"), "from typing import Sequence", ""]
+# stubs of the SWIG-level glue of bridge modules (their public Python names
+# are annotated in ndwrap/<bridge>.py itself), emitted when the module is on
+PYI_GLUE = {
+    "IOStream": """
+class _Stream:
+    \"\"\"A C stream (ndw_stream *); see ndwrap.MemoryStream / FileStream / stream.c_stream.\"\"\"
+    @staticmethod
+    def open_file(path: Union[str, bytes, "os.PathLike[str]"], mode: str) -> "_Stream": ...
+    @staticmethod
+    def memory(initial: Optional[Union[bytes, bytearray, memoryview]]) -> "_Stream": ...
+    @staticmethod
+    def wrap(fileobj: Any) -> "_Stream": ...
+    def readinto(self, buffer: Any) -> int: ...
+    def readall(self) -> bytes: ...
+    def write(self, buffer: Any) -> int: ...
+    def seek(self, offset: int, whence: int) -> int: ...
+    def tell(self) -> int: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+    def getvalue(self) -> bytes: ...
+    def closed(self) -> bool: ...
+    def readable(self) -> bool: ...
+    def writable(self) -> bool: ...
+    def seekable(self) -> bool: ...
+    def fileno(self) -> int: ...
+""",
+    "IOImageFile": """
+def _imageio_read(s: _Stream, dir: Optional[str], factory: Callable[[Dict[str, Any]], Any],
+                  map_mode: int, path: Optional[str]) -> Any: ...
+def _imageio_read_info(s: _Stream) -> Dict[str, Any]: ...
+def _imageio_write(image: Any, header: _Stream, data: Optional[_Stream], data_file: Optional[str],
+                   format: int, compress: int) -> None: ...
+""",
+}
+
+
+def gen_pyi(rows, enabled, dims, modules=()):
+    out = ["# " + STAMP.format(src="pixel_types.h"),
+           "import os",
+           "from typing import Any, Callable, Dict, Optional, Sequence, Union", ""]
     for d in dims:
         out.append(PYI_GEOM.format(cls="Size", d=d))
         out.append(PYI_GEOM.format(cls="Index", d=d))
@@ -257,6 +295,9 @@ def gen_pyi(rows, enabled, dims):
             out.append(
                 PYI_IMAGE.format(name=f"VectorImage{r['code']}{d}", d=d, pix=f"Sequence[{pix}]")
             )
+    for m in modules:
+        if m in PYI_GLUE:
+            out.append(PYI_GLUE[m])
     return "\n".join(out)
 
 
@@ -525,7 +566,7 @@ def main(argv=None):
     write_if_changed(os.path.join(o, "swig/ndw_instances.i"), gen_swig(rows, enabled, dims))
     write_if_changed(os.path.join(o, "python/ndwrap/_table.py"),
                      gen_table(rows, enabled, dims, a.version, None))
-    write_if_changed(os.path.join(o, "python/ndwrap/ndwcore.pyi"), gen_pyi(rows, enabled, dims))
+    write_if_changed(os.path.join(o, "python/ndwrap/ndwcore.pyi"), gen_pyi(rows, enabled, dims, modules))
     return 0
 
 

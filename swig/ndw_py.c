@@ -19,9 +19,33 @@ PyObject *ndw_py_raise(ndw_status status) {
   case NDW_E_BUSY: type = PyExc_BufferError; break;
   case NDW_E_READONLY: type = PyExc_ValueError; break;
   case NDW_E_STATE: type = PyExc_RuntimeError; break;
+  case NDW_E_FORMAT: type = PyExc_ValueError; break;
+  case NDW_E_IO: {
+    /* OSError(errno, message): Python picks FileNotFoundError & co. */
+    int err = ndw_last_os_error();
+    PyObject *text = PyUnicode_DecodeUTF8(msg[0] ? msg : "I/O error",
+                                          (Py_ssize_t)strlen(msg[0] ? msg : "I/O error"),
+                                          "backslashreplace");
+    PyObject *args = text == NULL ? NULL
+                     : err        ? Py_BuildValue("(iN)", err, text)
+                                  : Py_BuildValue("(N)", text);
+    if (args != NULL) {
+      PyErr_SetObject(PyExc_OSError, args);
+      Py_DECREF(args);
+    }
+    return NULL;
+  }
   default: type = PyExc_RuntimeError; break;
   }
-  PyErr_SetString(type, msg[0] ? msg : ndw_status_name(status));
+  {
+    /* messages may quote bytes of a file: never fail on non-UTF-8 */
+    const char *text = msg[0] ? msg : ndw_status_name(status);
+    PyObject *u = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "backslashreplace");
+    if (u != NULL) {
+      PyErr_SetObject(type, u);
+      Py_DECREF(u);
+    }
+  }
   return NULL;
 }
 

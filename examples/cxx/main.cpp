@@ -1,6 +1,9 @@
 // ndwrap C++ example: a 2-d image with ndw::Image<T, D>, its gradient as a
 // 2-component ndw::VectorImage<float, 2>, and ndwrap errors as exceptions.
 #include <ndw/ndw.hpp>
+#ifdef NDW_HAVE_MODULE_IONRRD
+#include <ndw/image_file.h> // image files over C streams (Modules/IO)
+#endif
 
 #include <cstdint>
 #include <iostream>
@@ -51,5 +54,21 @@ int main() {
   } catch (const ndw::value_error &e) {
     std::cout << "caught ndw::value_error (" << ndw_status_name(e.status()) << ")\n";
   }
+#ifdef NDW_HAVE_MODULE_IONRRD
+  // The image as a gzip NRRD in a memory stream, and back (C streams from C++).
+  ndw_stream *memory = nullptr;
+  ndw::check(ndw_memory_stream_new(nullptr, 0, &memory));
+  ndw::check(ndw_image_file_write(memory, nullptr, nullptr, ramp.base(), NDW_FORMAT_NRRD, 1));
+  ndw::check(ndw_stream_seek(memory, 0, NDW_SEEK_SET, nullptr));
+  ndw_stream_reader reader;
+  ndw_image_file_info info;
+  ndw_stream_reader_init(&reader, memory);
+  ndw::check(ndw_image_file_read_info(&reader, &info));
+  ndw::Image<std::uint16_t, 2> back;
+  ndw::check(ndw_image_file_read_data(&reader, &info, nullptr, back.base()));
+  ndw_stream_free(memory);
+  std::cout << "read back from a gzip NRRD: " << back.GetSize()[0] << " x " << back.GetSize()[1]
+            << ", pixel (5, 3) = " << back.GetPixel({5, 3}) << "\n";
+#endif
   return 0;
 }

@@ -328,7 +328,8 @@ examples() {
   else
     expect_in "$WORK/example-cxx.out" "ndw_image_u16_2 6 x 4, sum of pixels: 636" \
       "gradient at (2, 1) = point (101, -48): (20, 0.5) per mm" \
-      "caught ndw::index_error (NDW_E_RANGE)" "caught ndw::value_error (NDW_E_INVALID)"
+      "caught ndw::index_error (NDW_E_RANGE)" "caught ndw::value_error (NDW_E_INVALID)" \
+      "read back from a gzip NRRD: 6 x 4, pixel (5, 3) = 53"
   fi
 }
 

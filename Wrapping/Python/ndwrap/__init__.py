@@ -67,6 +67,26 @@ def _register_core_modules():
 _register_core_modules()
 
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:  # the glue's names (imported at run time by _import_glue) for type checkers
+    from .imageio import imread, imread_info, imwrite  # noqa: F401
+    from .stream import FileStream, MemoryStream  # noqa: F401
+
+
+def _import_glue():
+    """Python glue of the enabled bridge modules: ndwrap.MemoryStream, ndwrap.imread, ..."""
+    import importlib
+
+    from . import _core_modules
+
+    for name in _core_modules.GLUE:
+        glue = importlib.import_module("." + name, __name__)
+        globals().update({n: getattr(glue, n) for n in glue.__all__})
+
+
+_import_glue()
+
+
 def __getattr__(name):
     """``ndwrap.ndimage`` on first use (it imports SciPy; ``import ndwrap`` does not)."""
     if name == "ndimage":

@@ -8,6 +8,7 @@
 
 static _Thread_local char ndw_error_text[512];
 static _Thread_local ndw_status ndw_error_status = NDW_OK;
+static _Thread_local int ndw_error_errno = 0;
 
 const char *ndw_last_error(void) { return ndw_error_text; }
 
@@ -16,6 +17,19 @@ ndw_status ndw_last_status(void) { return ndw_error_status; }
 void ndw_clear_error(void) {
   ndw_error_text[0] = '\0';
   ndw_error_status = NDW_OK;
+  ndw_error_errno = 0;
+}
+
+int ndw_last_os_error(void) { return ndw_error_errno; }
+
+ndw_status ndw_set_os_error(int errnum, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ndw_error_text, sizeof ndw_error_text, fmt, ap);
+  va_end(ap);
+  ndw_error_status = NDW_E_IO;
+  ndw_error_errno = errnum;
+  return NDW_E_IO;
 }
 
 ndw_status ndw_set_error(ndw_status status, const char *fmt, ...) {
@@ -24,6 +38,7 @@ ndw_status ndw_set_error(ndw_status status, const char *fmt, ...) {
   vsnprintf(ndw_error_text, sizeof ndw_error_text, fmt, ap);
   va_end(ap);
   ndw_error_status = status;
+  ndw_error_errno = 0;
   return status;
 }
 
@@ -37,6 +52,8 @@ const char *ndw_status_name(ndw_status status) {
   case NDW_E_BUSY: return "NDW_E_BUSY";
   case NDW_E_READONLY: return "NDW_E_READONLY";
   case NDW_E_STATE: return "NDW_E_STATE";
+  case NDW_E_IO: return "NDW_E_IO";
+  case NDW_E_FORMAT: return "NDW_E_FORMAT";
   }
   return "NDW_E_UNKNOWN";
 }

@@ -49,7 +49,9 @@ typedef enum ndw_status {
   NDW_E_RANGE,    /**< index outside the buffered region */
   NDW_E_BUSY,     /**< memory is exported; cannot reallocate or free */
   NDW_E_READONLY, /**< write to read-only memory */
-  NDW_E_STATE     /**< e.g. pixel access before allocation */
+  NDW_E_STATE,    /**< e.g. pixel access before allocation */
+  NDW_E_IO,       /**< the operating system or a stream failed (ndw_last_os_error) */
+  NDW_E_FORMAT    /**< malformed, truncated or unsupported file content */
 } ndw_status;
 
 /** Message of the last failed call on this thread ("" if none). */
@@ -64,6 +66,15 @@ NDW_API ndw_status ndw_set_error(ndw_status status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/** Record an NDW_E_IO error with the operating system's error number
+ *  `errnum` (an errno value, 0 when none) and return NDW_E_IO. */
+NDW_API ndw_status ndw_set_os_error(int errnum, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/** errno of the last NDW_E_IO error on this thread (0 if none or unknown). */
+NDW_API int ndw_last_os_error(void);
 /** Forget the recorded error of this thread. */
 NDW_API void ndw_clear_error(void);
 

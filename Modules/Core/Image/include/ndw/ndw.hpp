@@ -39,6 +39,8 @@
  *   NDW_E_BUSY     ndw::buffer_error     (BufferError)
  *   NDW_E_READONLY ndw::readonly_error   (ValueError: derives value_error)
  *   NDW_E_STATE    ndw::state_error      (RuntimeError)
+ *   NDW_E_IO       ndw::io_error         (OSError)
+ *   NDW_E_FORMAT   ndw::format_error     (ValueError: derives value_error)
  */
 #ifndef NDW_NDW_HPP
 #define NDW_NDW_HPP
@@ -115,6 +117,17 @@ class state_error : public error {
   using error::error;
 };
 
+/** NDW_E_IO: the operating system or a stream failed (errno: ndw_last_os_error()). */
+class io_error : public error {
+ public:
+  using error::error;
+};
+/** NDW_E_FORMAT: malformed, truncated or unsupported file content. */
+class format_error : public value_error {
+ public:
+  using value_error::value_error;
+};
+
 /** Throw the exception class of `status` with `message` (never NDW_OK). */
 [[noreturn]] inline void throw_status(ndw_status status, const std::string &message) {
   switch (status) {
@@ -125,6 +138,8 @@ class state_error : public error {
     case NDW_E_BUSY: throw buffer_error(status, message);
     case NDW_E_READONLY: throw readonly_error(status, message);
     case NDW_E_STATE: throw state_error(status, message);
+    case NDW_E_IO: throw io_error(status, message);
+    case NDW_E_FORMAT: throw format_error(status, message);
     case NDW_OK: break;
   }
   throw error(status, message);
