@@ -119,6 +119,16 @@ ndw_status ndw_image_set_regions(ndw_image *im, const int64_t *index, const uint
   return NDW_OK;
 }
 
+ndw_status ndw_image_set_index(ndw_image *im, const int64_t *index) {
+  if (im == NULL || index == NULL)
+    return ndw_set_error(NDW_E_INVALID, "set_index: NULL argument");
+  for (unsigned i = 0; i < im->dim; ++i)
+    if (index[i] > 0 && im->size[i] > (uint64_t)(INT64_MAX - index[i]))
+      return ndw_set_error(NDW_E_INVALID, "set_index: index[%u] + size[%u] overflows", i, i);
+  for (unsigned i = 0; i < im->dim; ++i) im->index[i] = index[i];
+  return NDW_OK;
+}
+
 ndw_status ndw_image_set_components(ndw_image *im, unsigned n) {
   uint64_t bytes;
   ndw_status st;

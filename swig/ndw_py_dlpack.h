@@ -1,0 +1,33 @@
+/* Python glue of Module_BridgeDLPack (swig/ndw_dlpack.i): DLPack capsules
+ * of images and vnl objects, and images viewing DLPack capsules. */
+#ifndef NDW_PY_DLPACK_H
+#define NDW_PY_DLPACK_H
+
+#include "ndw_py.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** image.__dlpack__(stream=None, max_version=None, dl_device=None, copy=None):
+ *  a "dltensor_versioned" capsule when max_version >= (1, 0), else
+ *  "dltensor".  The capsule (then its consumer) holds `self` and one export
+ *  of the image until the tensor's deleter runs. */
+PyObject *ndw_py_image_dlpack(ndw_image *im, PyObject *self, PyObject *stream,
+                              PyObject *max_version, PyObject *dl_device, PyObject *copy);
+PyObject *ndw_py_vnl_dlpack(ndw_vnl *v, PyObject *self, PyObject *stream, PyObject *max_version,
+                            PyObject *dl_device, PyObject *copy);
+/** (kDLCPU, 0) */
+PyObject *ndw_py_dlpack_device(void);
+/** (pixel code, ndim, versioned, readonly) of an unconsumed capsule, without
+ *  consuming it; the same errors as the import. */
+PyObject *ndw_py_dlpack_info(PyObject *capsule);
+/** New image of (t, dim, vector) viewing the capsule's tensor; consumes the
+ *  capsule (renamed "used_dltensor[_versioned]") only on success. */
+ndw_image *ndw_py_image_from_dlpack(ndw_pixel_type t, unsigned dim, int vector,
+                                    PyObject *capsule, int is_vector);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
