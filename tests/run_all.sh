@@ -19,7 +19,7 @@ step "install ndwrap[test]"
 
 step "C tests (AddressSanitizer + UBSan)"
 cmake -S "$src" -B "$work/c-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
-      -DModule_BridgeNumPy=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF \
+      -DModule_BridgeNumPy=ON -DModule_BridgeDLPack=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON -DNDW_INSTALL=OFF \
       > "$work/c-asan.log"
 cmake --build "$work/c-asan"
 ctest --test-dir "$work/c-asan" --output-on-failure

@@ -38,12 +38,8 @@ def _numpy():
 
 
 def _check_copy(copy):
-    if copy is not None and not isinstance(copy, bool):
-        try:
-            copy = bool(copy)
-        except Exception:
-            raise ValueError(f"copy must be None, True or False, not {copy!r}") from None
-    return copy
+    """Python's truth rules; None is the only third state (DESIGN.md)."""
+    return None if copy is None else bool(copy)
 
 
 def array(obj, dtype=None, copy=None):
