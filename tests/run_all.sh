@@ -2,7 +2,8 @@
 # ndwrap's whole test suite: the README's test command, run by .ci/run.
 #   1. install ndwrap with its test extras (pip, scikit-build-core, SWIG from PyPI)
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
-#   3. the Python suite (pytest) against the installed package, and again
+#   3. the Python suite (pytest) against the installed package, again with
+#      NumPy 1.x (a second venv, the same installed package), and again
 #      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
 #   5. the external-module example (ndw_add_module), full and trimmed
@@ -26,6 +27,22 @@ ctest --test-dir "$work/c-asan" --output-on-failure
 
 step "Python tests"
 (cd "$work" && "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
+
+step "NumPy 1.x: the Python suite against the same installed ndwrap, in a venv with numpy<2"
+# The extension uses only the buffer protocol (no NumPy C API): one build
+# serves NumPy 1.22+ and 2.x.  A separate real venv (not system-site-packages)
+# sees the installed ndwrap package through PYTHONPATH, and nothing else of ours.
+if "$py" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+  "$py" -m venv --clear "$work/venv-numpy1"
+  "$work/venv-numpy1/bin/python" -m pip install --quiet "numpy>=1.22,<2" pytest
+  pkg="$(cd "$work" && "$py" -c 'import os, ndwrap; print(os.path.dirname(ndwrap.__file__))')"
+  mkdir -p "$work/numpy1-path" && ln -sfn "$pkg" "$work/numpy1-path/ndwrap"
+  (cd "$work" && PYTHONPATH="$work/numpy1-path" "$work/venv-numpy1/bin/python" -c \
+     'import numpy, ndwrap; assert numpy.__version__ < "2", numpy.__version__; print("NumPy", numpy.__version__)' && \
+   PYTHONPATH="$work/numpy1-path" "$work/venv-numpy1/bin/python" -m pytest "$src/tests/python" -q -p no:cacheprovider)
+else
+  echo "skipped: NumPy 1.x has no wheels for Python >= 3.13"
+fi
 
 step "Python glue under AddressSanitizer + UBSan (the whole Python suite)"
 cmake -S "$src" -B "$work/py-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=OFF \

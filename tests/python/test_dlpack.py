@@ -281,6 +281,8 @@ def test_consumer_keeps_image_alive_and_locked():
     del image
     gc.collect()
     np.testing.assert_array_equal(a, expect)  # the consumer still sees the pixels
+    if not a.flags.writeable and not NP_VERSIONED:
+        return  # NumPy 1.x cannot re-export a read-only array
     b = ndwrap.from_dlpack(a)  # NumPy re-exports the same memory
     assert np.shares_memory(np.asarray(b), a)
     del a
