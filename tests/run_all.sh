@@ -6,7 +6,9 @@
 #      NumPy 1.x (a second venv, the same installed package), and again
 #      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
-#   5. the external-module example (ndw_add_module), full and trimmed
+#   5. the external-module example (ndw_add_module), full and trimmed; its
+#      functions blockwise through ndwrap.dask; examples/dask_volume.py on a
+#      2-worker LocalCluster
 #   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
 set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +29,9 @@ ctest --test-dir "$work/c-asan" --output-on-failure
 
 step "Python tests"
 (cd "$work" && "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
+
+step "examples/dask_volume.py: a volume larger than a worker's memory limit, 2-worker LocalCluster"
+(cd "$work" && "$py" "$src/examples/dask_volume.py")
 
 step "NumPy 1.x: the Python suite against the same installed ndwrap, in a venv with numpy<2"
 # The extension uses only the buffer protocol (no NumPy C API): one build
@@ -66,7 +71,8 @@ cmake -S "$src/examples/ExternalModule" -B "$work/extmod" -G Ninja -DNDWRAP_SOUR
 cmake --build "$work/extmod"
 ctest --test-dir "$work/extmod" --output-on-failure
 (cd "$work" && PYTHONPATH="$work/extmod/ndwrap/python" \
-   "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
+   "$py" -m pytest "$src/tests/python/test_external_module.py" \
+   "$src/tests/python/test_xarray_dask.py" -q -p no:cacheprovider)
 
 step "external module, trimmed ndwrap (NDW_WRAP_DIMS=2;5, NDW_WRAP_UC=OFF): its wrappers follow"
 cmake -S "$src/examples/ExternalModule" -B "$work/extmod-trimmed" -G Ninja -DNDWRAP_SOURCE_DIR="$src" \

@@ -149,6 +149,21 @@ def test_map_overlap_equals_whole_volume(dask_array, boundary):
 
 
 @needs3d
+def test_map_overlap_of_an_ndw_add_module_function(dask_array):
+    """extfilters.Mean (examples/ExternalModule, made with ndw_add_module);
+    runs where that package is importable (run_all.sh's external-module stage)."""
+    extfilters = pytest.importorskip("extfilters")
+    da = dask_array
+    full = np.random.default_rng(4).random((14, 17, 19)).astype(np.float32)
+    F3 = ndwrap.Image[ndwrap.F, 3]
+    mean = extfilters.Mean[F3, F3]
+    lazy = ndwrap.dask.map_overlap(mean, da.from_array(full, chunks=(5, 6, 7)), depth=(1, 2, 1),
+                                   radius=[1, 2, 1])
+    whole = np.asarray(mean(ndwrap.image_view_from_array(full), radius=[1, 2, 1]))
+    np.testing.assert_array_equal(lazy.compute(), whole)
+
+
+@needs3d
 @pytest.mark.parametrize("overlap", [False, True])
 def test_blocks_carry_their_geometry(dask_array, overlap):
     da = dask_array
