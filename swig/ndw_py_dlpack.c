@@ -257,8 +257,8 @@ static DLTensor *ndw_py_dlpack_open(PyObject *capsule, void **managed, int *vers
     return NULL;
   }
   if ((name = PyCapsule_GetName(capsule)) == NULL && PyErr_Occurred()) return NULL;
-  if (name != NULL && (strcmp(name, NDW_DLTENSOR_USED) == 0 ||
-                       strcmp(name, NDW_DLTENSOR_V_USED) == 0)) {
+  if (name != NULL && name[0] == 'u' && (strcmp(name, NDW_DLTENSOR_USED) == 0 ||
+                                         strcmp(name, NDW_DLTENSOR_V_USED) == 0)) {
     PyErr_SetString(PyExc_ValueError,
                     "this DLPack capsule was already consumed (a capsule can be imported once; "
                     "call __dlpack__() again for another)");
@@ -333,26 +333,23 @@ static void ndw_py_dlpack_import_release(void *context) {
   free(c);
 }
 
-ndw_image *ndw_py_image_from_dlpack(ndw_pixel_type t, unsigned dim, int vector,
-                                    PyObject *capsule, int is_vector) {
-  void *managed;
-  int versioned, readonly;
-  ndw_buffer_desc d;
+/* A new image viewing an opened capsule's tensor, described in `d`; the
+ * capsule is consumed (renamed) only on success. */
+static ndw_image *ndw_py_dlpack_view(ndw_pixel_type t, unsigned dim, int vector, int is_vector,
+                                     PyObject *capsule, void *managed, int versioned,
+                                     const ndw_buffer_desc *d) {
   ndw_image *im;
   ndw_py_dlpack_import *c;
-  DLTensor *tensor = ndw_py_dlpack_open(capsule, &managed, &versioned, &readonly);
-  if (tensor == NULL) return NULL;
-  if (ndw_py_check(ndw_dlpack_describe(tensor, readonly, &d)) < 0) return NULL;
   if ((im = ndw_py_image_new(t, dim, vector)) == NULL) return NULL;
-  if ((c = calloc(1, sizeof *c)) == NULL) {
+  if ((c = malloc(sizeof *c)) == NULL) {
     ndw_image_free(im);
     PyErr_NoMemory();
     return NULL;
   }
   c->managed = managed;
   c->versioned = versioned;
-  /* unarmed, a failing view only frees `c`: the capsule keeps the tensor */
-  if (ndw_py_check(ndw_image_view_buffer(im, &d, is_vector, ndw_py_dlpack_import_release, c)) < 0) {
+  c->armed = 0; /* unarmed, a failing view only frees `c`: the capsule keeps the tensor */
+  if (ndw_py_check(ndw_image_view_buffer(im, d, is_vector, ndw_py_dlpack_import_release, c)) < 0) {
     ndw_image_free(im);
     return NULL;
   }
@@ -362,4 +359,214 @@ ndw_image *ndw_py_image_from_dlpack(ndw_pixel_type t, unsigned dim, int vector,
   }
   c->armed = 1; /* consumed: the image now calls the deleter when done */
   return im;
+}
+
+ndw_image *ndw_py_image_from_dlpack(ndw_pixel_type t, unsigned dim, int vector,
+                                    PyObject *capsule, int is_vector) {
+  void *managed;
+  int versioned, readonly;
+  ndw_buffer_desc d;
+  DLTensor *tensor = ndw_py_dlpack_open(capsule, &managed, &versioned, &readonly);
+  if (tensor == NULL) return NULL;
+  if (ndw_py_check(ndw_dlpack_describe(tensor, readonly, &d)) < 0) return NULL;
+  return ndw_py_dlpack_view(t, dim, vector, is_vector, capsule, managed, versioned, &d);
+}
+
+/* ---- fast entry points (METH_FASTCALL | METH_KEYWORDS) ------------------
+ * NumPy and PyTorch call __dlpack__ with keywords; SWIG's keyword parsing
+ * costs more than the rest of the export, so __dlpack__ and from_dlpack are
+ * vectorcall functions of their own (installed by swig/ndw_dlpack.i). */
+
+static ndw_py_dlpack_lookup_fn ndw_py_dlpack_lookup;
+static ndw_py_dlpack_wrap_fn ndw_py_dlpack_wrap;
+
+void ndw_py_dlpack_set_hooks(ndw_py_dlpack_lookup_fn lookup, ndw_py_dlpack_wrap_fn wrap) {
+  ndw_py_dlpack_lookup = lookup;
+  ndw_py_dlpack_wrap = wrap;
+}
+
+/* Sort keyword arguments into `out` by name (interned pointers first). */
+static int ndw_py_dlpack_keywords(const char *fn, PyObject *const *args, Py_ssize_t nargs,
+                                  PyObject *kwnames, const char *const *names,
+                                  PyObject **interned, int n, PyObject **out) {
+  Py_ssize_t nk = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t k = 0; k < nk; ++k) {
+    PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+    int i = 0;
+    while (i < n && key != interned[i]) ++i;
+    if (i == n)
+      for (i = 0; i < n && PyUnicode_CompareWithASCIIString(key, names[i]) != 0; ++i) {
+      }
+    if (i == n) {
+      PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fn, key);
+      return -1;
+    }
+    if (out[i] != NULL) {
+      PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, names[i]);
+      return -1;
+    }
+    out[i] = args[nargs + k];
+  }
+  return 0;
+}
+
+static int ndw_py_dlpack_intern(const char *const *names, PyObject **interned, int n) {
+  for (int i = 0; i < n; ++i)
+    if (interned[i] == NULL && (interned[i] = PyUnicode_InternFromString(names[i])) == NULL)
+      return -1;
+  return 0;
+}
+
+static const char *const ndw_py_dlpack_export_names[4] = {"stream", "max_version", "dl_device",
+                                                          "copy"};
+static PyObject *ndw_py_dlpack_export_interned[4];
+
+static int ndw_py_dlpack_export_args(PyObject *self, void *obj, PyObject *const *args,
+                                     Py_ssize_t nargs, PyObject *kwnames, PyObject **v) {
+  if (obj == NULL) {
+    PyErr_Format(PyExc_TypeError, "__dlpack__: the %.100s object is not initialised",
+                 Py_TYPE(self)->tp_name);
+    return -1;
+  }
+  if (nargs != 0) {
+    PyErr_SetString(PyExc_TypeError, "__dlpack__() takes keyword arguments only");
+    return -1;
+  }
+  if (ndw_py_dlpack_intern(ndw_py_dlpack_export_names, ndw_py_dlpack_export_interned, 4) < 0)
+    return -1;
+  return ndw_py_dlpack_keywords("__dlpack__", args, nargs, kwnames, ndw_py_dlpack_export_names,
+                                ndw_py_dlpack_export_interned, 4, v);
+}
+
+PyObject *ndw_py_image_dlpack_fast(ndw_image *im, PyObject *self, PyObject *const *args,
+                                   Py_ssize_t nargs, PyObject *kwnames) {
+  PyObject *v[4] = {NULL, NULL, NULL, NULL};
+  if (ndw_py_dlpack_export_args(self, im, args, nargs, kwnames, v) < 0) return NULL;
+  return ndw_py_image_dlpack(im, self, v[0], v[1], v[2], v[3]);
+}
+
+PyObject *ndw_py_vnl_dlpack_fast(ndw_vnl *vnl, PyObject *self, PyObject *const *args,
+                                 Py_ssize_t nargs, PyObject *kwnames) {
+  PyObject *v[4] = {NULL, NULL, NULL, NULL};
+  if (ndw_py_dlpack_export_args(self, vnl, args, nargs, kwnames, v) < 0) return NULL;
+  return ndw_py_vnl_dlpack(vnl, self, v[0], v[1], v[2], v[3]);
+}
+
+/* ndwrap.dlpack.<name>(args...): the Python half for what C leaves to it. */
+static PyObject *ndw_py_dlpack_python(const char *name, PyObject *const *args, size_t n) {
+  PyObject *module = PyImport_ImportModule("ndwrap.dlpack"), *fn, *r;
+  if (module == NULL) return NULL;
+  fn = PyObject_GetAttrString(module, name);
+  Py_DECREF(module);
+  if (fn == NULL) return NULL;
+  r = PyObject_Vectorcall(fn, args, n, NULL);
+  Py_DECREF(fn);
+  return r;
+}
+
+PyObject *ndw_py_image_from_capsule(PyObject *capsule, int is_vector) {
+  void *managed, *type;
+  int versioned, readonly;
+  ndw_pixel_type t;
+  ndw_buffer_desc d;
+  ndw_image *im;
+  unsigned dim;
+  DLTensor *tensor = ndw_py_dlpack_open(capsule, &managed, &versioned, &readonly);
+  if (tensor == NULL) return NULL;
+  if (ndw_py_check(ndw_dlpack_pixel_type(tensor->dtype, &t)) < 0) return NULL;
+  if (tensor->ndim - (is_vector != 0) < 1 || ndw_py_dlpack_lookup == NULL ||
+      (type = ndw_py_dlpack_lookup(t, (unsigned)(tensor->ndim - (is_vector != 0)),
+                                   is_vector != 0)) == NULL) {
+    /* not wrapped (or 0-d): the registry says why, naming the CMake option */
+    PyObject *a[3], *r;
+    a[0] = PyUnicode_FromString(ndw_pixel_type_info(t)->code);
+    a[1] = PyLong_FromLong(tensor->ndim);
+    a[2] = PyBool_FromLong(is_vector != 0);
+    r = (a[0] && a[1] && a[2]) ? ndw_py_dlpack_python("_image_class", a, 3) : NULL;
+    Py_XDECREF(a[0]);
+    Py_XDECREF(a[1]);
+    Py_XDECREF(a[2]);
+    if (r != NULL) {
+      Py_DECREF(r);
+      PyErr_SetString(PyExc_TypeError, "from_dlpack: this image type is not wrapped");
+    }
+    return NULL;
+  }
+  if (ndw_py_check(ndw_dlpack_describe(tensor, readonly, &d)) < 0) return NULL;
+  dim = (unsigned)(tensor->ndim - (is_vector != 0));
+  im = ndw_py_dlpack_view(t, dim, is_vector != 0, is_vector != 0, capsule, managed, versioned, &d);
+  return im ? ndw_py_dlpack_wrap(im, type) : NULL;
+}
+
+static const char *const ndw_py_from_names[4] = {"obj", "pixel_type", "is_vector", "copy"};
+static PyObject *ndw_py_from_interned[4];
+
+PyObject *ndw_py_from_dlpack_fast(PyObject *module, PyObject *const *args, Py_ssize_t nargsf,
+                                  PyObject *kwnames) {
+  static PyObject *dlpack_name, *max_version, *max_version_kw;
+  Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+  PyObject *v[4] = {NULL, NULL, NULL, NULL}, *capsule, *image, *call[2];
+  int is_vector = 0;
+  (void)module;
+  if (nargs > 2) {
+    PyErr_Format(PyExc_TypeError, "from_dlpack() takes at most 2 positional arguments (%zd given)",
+                 nargs);
+    return NULL;
+  }
+  for (Py_ssize_t i = 0; i < nargs; ++i) v[i] = args[i];
+  if (ndw_py_dlpack_intern(ndw_py_from_names, ndw_py_from_interned, 4) < 0 ||
+      ndw_py_dlpack_keywords("from_dlpack", args, nargs, kwnames, ndw_py_from_names,
+                             ndw_py_from_interned, 4, v) < 0)
+    return NULL;
+  if (kwnames != NULL)
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(kwnames); ++k) {
+      PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+      if (nargs > 0 && PyUnicode_CompareWithASCIIString(key, "obj") == 0) {
+        PyErr_SetString(PyExc_TypeError, "from_dlpack() got multiple values for argument 'obj'");
+        return NULL;
+      }
+      if (nargs > 1 && PyUnicode_CompareWithASCIIString(key, "pixel_type") == 0) {
+        PyErr_SetString(PyExc_TypeError,
+                        "from_dlpack() got multiple values for argument 'pixel_type'");
+        return NULL;
+      }
+    }
+  if (v[0] == NULL) {
+    PyErr_SetString(PyExc_TypeError, "from_dlpack() missing required argument 'obj'");
+    return NULL;
+  }
+  if ((v[1] != NULL && v[1] != Py_None) || (v[3] != NULL && v[3] != Py_None)) {
+    /* an expected pixel type, or a copy: the Python half */
+    PyObject *a[4] = {v[0], v[1] ? v[1] : Py_None, v[2] ? v[2] : Py_False, v[3] ? v[3] : Py_None};
+    return ndw_py_dlpack_python("_from_dlpack_checked", a, 4);
+  }
+  if (v[2] != NULL && (is_vector = PyObject_IsTrue(v[2])) < 0) return NULL;
+  if (dlpack_name == NULL) {
+    if ((dlpack_name = PyUnicode_InternFromString("__dlpack__")) == NULL) return NULL;
+    if ((max_version = Py_BuildValue("(ii)", 1, 0)) == NULL) return NULL;
+    if ((max_version_kw = Py_BuildValue("(s)", "max_version")) == NULL) return NULL;
+  }
+  call[0] = v[0];
+  call[1] = max_version;
+  capsule = PyObject_VectorcallMethod(dlpack_name, call, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                      max_version_kw);
+  if (capsule == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+    /* a producer of the DLPack 0.x protocol (NumPy < 2.1): no keywords */
+    PyErr_Clear();
+    capsule = PyObject_VectorcallMethod(dlpack_name, call, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                        NULL);
+  }
+  if (capsule == NULL) {
+    if (PyErr_ExceptionMatches(PyExc_AttributeError) &&
+        !PyObject_HasAttrString(v[0], "__dlpack__")) {
+      PyErr_Clear();
+      PyErr_Format(PyExc_TypeError,
+                   "%.100s is not a DLPack producer (it has no __dlpack__ method)",
+                   Py_TYPE(v[0])->tp_name);
+    }
+    return NULL;
+  }
+  image = ndw_py_image_from_capsule(capsule, is_vector);
+  Py_DECREF(capsule);
+  return image;
 }

@@ -27,6 +27,25 @@ PyObject *ndw_py_dlpack_info(PyObject *capsule);
 ndw_image *ndw_py_image_from_dlpack(ndw_pixel_type t, unsigned dim, int vector,
                                     PyObject *capsule, int is_vector);
 
+/* ---- vectorcall entry points ---------------------------------------------
+ * The SWIG side (swig/ndw_dlpack.i, the only code that knows SWIG's object
+ * layout) supplies two hooks: the wrapped type of an image kind (NULL when
+ * not wrapped) and the wrapping of a new image into its Python object
+ * (taking ownership; on failure the image is freed). */
+typedef void *(*ndw_py_dlpack_lookup_fn)(ndw_pixel_type t, unsigned dim, int vector);
+typedef PyObject *(*ndw_py_dlpack_wrap_fn)(ndw_image *im, void *type);
+void ndw_py_dlpack_set_hooks(ndw_py_dlpack_lookup_fn lookup, ndw_py_dlpack_wrap_fn wrap);
+/** __dlpack__ as METH_FASTCALL | METH_KEYWORDS (keyword arguments only). */
+PyObject *ndw_py_image_dlpack_fast(ndw_image *im, PyObject *self, PyObject *const *args,
+                                   Py_ssize_t nargs, PyObject *kwnames);
+PyObject *ndw_py_vnl_dlpack_fast(ndw_vnl *v, PyObject *self, PyObject *const *args,
+                                 Py_ssize_t nargs, PyObject *kwnames);
+/** The image (of the class its dtype and rank pick) viewing a capsule. */
+PyObject *ndw_py_image_from_capsule(PyObject *capsule, int is_vector);
+/** ndwrap.from_dlpack(obj, pixel_type=None, *, is_vector=False, copy=None). */
+PyObject *ndw_py_from_dlpack_fast(PyObject *module, PyObject *const *args, Py_ssize_t nargsf,
+                                  PyObject *kwnames);
+
 #ifdef __cplusplus
 }
 #endif

@@ -67,30 +67,9 @@ def _capsule(obj):
         return dlpack()
 
 
-def from_dlpack(obj, pixel_type=None, *, is_vector=False, copy=None):
-    """An image viewing the memory of a DLPack producer, without a copy.
-
-    ``obj`` is anything with ``__dlpack__`` in CPU memory: a NumPy array, a
-    PyTorch CPU tensor, an ndwrap image.  The image type follows the
-    tensor's dtype and number of dimensions (``Image[F, 3]`` for a float32
-    tensor of shape (z, y, x)); with ``is_vector=True`` the last axis holds
-    the components of a ``VectorImage``.  The image keeps the producer's
-    memory alive; it is read-only when the producer says so (and for a
-    DLPack 0.x producer, which cannot say).  Spacing 1, origin 0, identity
-    direction.
-
-    ``pixel_type`` (``ndwrap.F``, ``'float'``, a NumPy dtype, ...) states
-    the expected pixel type: a tensor of another dtype raises
-    ``ndwrap.DTypeMismatchError`` (a view cannot convert; use
-    ``ndwrap.CastImage``).  ``copy=True`` returns an image owning a copy;
-    ``copy=None``/``False`` always view.
-
-    A tensor on a GPU raises ``BufferError``; a dtype ndwrap does not wrap
-    (float16, bfloat16, ...) raises ``TypeError``.
-    """
-    if not DLPACK_AVAILABLE:
-        raise RuntimeError("ndwrap was built without Module_BridgeDLPack "
-                           "(reconfigure with -DModule_BridgeDLPack=ON)")
+def _from_dlpack_checked(obj, pixel_type, is_vector, copy):
+    """from_dlpack with an expected pixel type or a copy (the C function
+    handles the plain view and calls this for the rest)."""
     capsule = _capsule(obj)
     code, ndim, _versioned, _readonly = _core._dlpack_info(capsule)
     if pixel_type is not None:
@@ -100,7 +79,21 @@ def from_dlpack(obj, pixel_type=None, *, is_vector=False, copy=None):
                 f"from_dlpack: the tensor holds {_reg.ctype(code).numpy_name} "
                 f"({code}), not {want.numpy_name} ({want.code}); a view cannot convert "
                 "(view it as it is, then convert with ndwrap.CastImage)")
-    image = _image_class(code, ndim, bool(is_vector))._from_dlpack(capsule, bool(is_vector))
-    if copy:
-        return image._copy()
-    return image
+    _image_class(code, ndim, bool(is_vector))  # NotWrappedError before consuming
+    image = _core._dlpack_image(capsule, bool(is_vector))
+    return image._copy() if copy else image
+
+
+def _unavailable(obj, pixel_type=None, *, is_vector=False, copy=None):
+    raise RuntimeError("ndwrap was built without Module_BridgeDLPack "
+                       "(reconfigure with -DModule_BridgeDLPack=ON)")
+
+
+
+if DLPACK_AVAILABLE:
+    # ndwrap.from_dlpack(obj, pixel_type=None, *, is_vector=False, copy=None) is
+    # a C function (vectorcall; its docstring is in swig/ndw_dlpack.i); setting
+    # it up installs __dlpack__ on every image and vnl class.
+    from_dlpack = _core._dlpack_setup()
+else:
+    from_dlpack = _unavailable

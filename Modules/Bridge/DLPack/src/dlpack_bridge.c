@@ -21,29 +21,49 @@ ndw_status ndw_dlpack_dtype(ndw_pixel_type type, DLDataType *out) {
   return NDW_OK;
 }
 
-ndw_status ndw_dlpack_pixel_type(DLDataType dtype, ndw_pixel_type *out) {
-  char kind = 0;
-  switch (dtype.code) {
-  case kDLBool: kind = 'b'; break;
-  case kDLInt: kind = 'i'; break;
-  case kDLUInt: kind = 'u'; break;
-  case kDLFloat: kind = 'f'; break;
-  case kDLComplex: kind = 'c'; break;
-  default: break;
-  }
-  if (kind != 0 && dtype.lanes == 1 && dtype.bits % 8 == 0) {
-    for (int t = 0; t < NDW_PIXEL_COUNT; ++t) {
-      const ndw_pixel_info *info = ndw_pixel_type_info((ndw_pixel_type)t);
-      if (info->kind == kind && 8 * info->size == dtype.bits) {
-        *out = (ndw_pixel_type)t;
-        return NDW_OK;
-      }
+/* (DLPack code, bytes) -> pixel type + 1 (0: none), built once from the table */
+static signed char ndw_dlpack_types[7][17];
+static int ndw_dlpack_types_ready;
+
+static void ndw_dlpack_build_types(void) {
+  for (int t = 0; t < NDW_PIXEL_COUNT; ++t) {
+    const ndw_pixel_info *info = ndw_pixel_type_info((ndw_pixel_type)t);
+    int code = -1;
+    switch (info->kind) {
+    case 'b': code = kDLBool; break;
+    case 'i': code = kDLInt; break;
+    case 'u': code = kDLUInt; break;
+    case 'f': code = kDLFloat; break;
+    case 'c': code = kDLComplex; break;
+    default: break;
     }
+    if (code >= 0 && info->size <= 16) ndw_dlpack_types[code][info->size] = (signed char)(t + 1);
+  }
+  ndw_dlpack_types_ready = 1;
+}
+
+ndw_status ndw_dlpack_pixel_type(DLDataType dtype, ndw_pixel_type *out) {
+  if (!ndw_dlpack_types_ready) ndw_dlpack_build_types();
+  if (dtype.lanes == 1 && dtype.code <= kDLBool && dtype.bits % 8 == 0 && dtype.bits <= 128 &&
+      ndw_dlpack_types[dtype.code][dtype.bits / 8] > 0) {
+    *out = (ndw_pixel_type)(ndw_dlpack_types[dtype.code][dtype.bits / 8] - 1);
+    return NDW_OK;
   }
   return ndw_set_error(NDW_E_TYPE,
                        "DLPack data type (code %u, bits %u, lanes %u) has no ndwrap pixel type "
                        "(bool, integers of 8-64 bits, float32/64, complex64/128; lanes 1)",
                        (unsigned)dtype.code, (unsigned)dtype.bits, (unsigned)dtype.lanes);
+}
+
+/* a * b, 0 on overflow of uint64 */
+static int ndw_dlpack_mul(uint64_t a, uint64_t b, uint64_t *out) {
+#if defined(__GNUC__) || defined(__clang__)
+  return !__builtin_mul_overflow(a, b, out);
+#else
+  if (a != 0 && b > UINT64_MAX / a) return 0;
+  *out = a * b;
+  return 1;
+#endif
 }
 
 int ndw_dlpack_device_is_cpu(DLDevice device) {
@@ -72,18 +92,17 @@ ndw_status ndw_dlpack_describe(const DLTensor *t, int readonly, ndw_buffer_desc 
   if (t->data == NULL && t->ndim > 0)
     return ndw_set_error(NDW_E_INVALID, "DLPack: the tensor has no data");
   info = ndw_pixel_type_info(type);
+  count = info->size;
   for (int i = 0; i < t->ndim; ++i) {
     if (t->shape[i] < 0)
       return ndw_set_error(NDW_E_INVALID, "DLPack: shape[%d] = %lld is negative", i,
                            (long long)t->shape[i]);
     dims[i] = t->shape[i] > 0 ? (uint64_t)t->shape[i] : 1;
+    /* the tensor in bytes (empty axes counted as 1, so that no stride below
+     * can overflow) must be representable and fit an address space */
+    if (!ndw_dlpack_mul(count, dims[i], &count) || count > (uint64_t)PTRDIFF_MAX)
+      return ndw_set_error(NDW_E_INVALID, "DLPack: the tensor's size overflows (too many bytes)");
   }
-  /* the tensor in bytes (empty axes counted as 1, so that no stride below can
-   * overflow) must be representable and fit an address space */
-  if ((st = ndw_checked_count(dims, (unsigned)t->ndim, info->size, &count)) != NDW_OK) return st;
-  if (count > (uint64_t)PTRDIFF_MAX)
-    return ndw_set_error(NDW_E_INVALID, "DLPack: the tensor holds %llu bytes, too many",
-                         (unsigned long long)count);
   memset(out, 0, sizeof *out);
   out->ndim = t->ndim;
   out->itemsize = info->size;
@@ -100,20 +119,19 @@ ndw_status ndw_dlpack_describe(const DLTensor *t, int readonly, ndw_buffer_desc 
       int64_t e = t->strides[i];
       /* |e| * itemsize, then |stride| * (shape - 1), bounded by PTRDIFF_MAX */
       uint64_t mag = e < 0 ? (uint64_t)0 - (uint64_t)e : (uint64_t)e;
-      if (mag > (uint64_t)PTRDIFF_MAX / info->size)
+      if (!ndw_dlpack_mul(mag, info->size, &mag) || mag > (uint64_t)PTRDIFF_MAX)
         return ndw_set_error(NDW_E_INVALID, "DLPack: stride[%d] = %lld overflows", i,
                              (long long)e);
       s = e * (int64_t)info->size;
     }
     if (t->shape[i] > 1) {
-      uint64_t mag = s < 0 ? (uint64_t)0 - (uint64_t)s : (uint64_t)s;
-      uint64_t span = (uint64_t)(t->shape[i] - 1);
+      uint64_t mag = s < 0 ? (uint64_t)0 - (uint64_t)s : (uint64_t)s, span;
       uint64_t *side = s < 0 ? &extent_lo : &extent_hi;
-      if (mag != 0 && span > (uint64_t)PTRDIFF_MAX / mag)
+      if (!ndw_dlpack_mul(mag, (uint64_t)(t->shape[i] - 1), &span) || span > (uint64_t)PTRDIFF_MAX)
         return ndw_set_error(NDW_E_INVALID, "DLPack: axis %d spans more memory than addressable", i);
-      if (*side > (uint64_t)PTRDIFF_MAX - mag * span)
+      if (*side > (uint64_t)PTRDIFF_MAX - span)
         return ndw_set_error(NDW_E_INVALID, "DLPack: the tensor spans more memory than addressable");
-      *side += mag * span;
+      *side += span;
     }
     out->strides[i] = (ptrdiff_t)s;
   }
