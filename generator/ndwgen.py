@@ -238,11 +238,29 @@ class vnl_matrix{code}:
     def fill(self, value: {pix}) -> None: ...
 """
 
+# NumPy's protocols, DLPack, pickling and copying (swig/ndw_protocols.i,
+# swig/ndw_dlpack.i): appended to every image and vnl class.
+PYI_PROTOCOLS = """    @property
+    def shape(self) -> tuple[int, ...]: ...
+    @property
+    def ndim(self) -> int: ...
+    @property
+    def dtype(self) -> Any: ...
+    def __array__(self, dtype: Any = ..., copy: bool | None = ...) -> Any: ...
+    def __dlpack__(self, *, stream: Any = ..., max_version: tuple[int, int] | None = ...,
+                   dl_device: tuple[int, int] | None = ..., copy: bool | None = ...) -> Any: ...
+    def __dlpack_device__(self) -> tuple[int, int]: ...
+    def __reduce_ex__(self, protocol: int) -> tuple[Any, ...]: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any) -> Self: ...
+"""
+
 PY_SCALAR = {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}
 
 
 def gen_pyi(rows, enabled, dims):
-    out = ["# " + STAMP.format(src="pixel_types.h"), "from typing import Sequence", ""]
+    out = ["# " + STAMP.format(src="pixel_types.h"), "from typing import Any, Sequence",
+           "from typing_extensions import Self", ""]
     for d in dims:
         out.append(PYI_GEOM.format(cls="Size", d=d))
         out.append(PYI_GEOM.format(cls="Index", d=d))
@@ -251,11 +269,13 @@ def gen_pyi(rows, enabled, dims):
         if r["code"] not in enabled:
             continue
         pix = PY_SCALAR[r["kind"]]
-        out.append(PYI_VNL.format(code=r["code"], pix=pix))
+        out.append(PYI_VNL.format(code=r["code"], pix=pix).replace(
+            "\n\nclass vnl_matrix", "\n" + PYI_PROTOCOLS + "\nclass vnl_matrix") + PYI_PROTOCOLS)
         for d in dims:
-            out.append(PYI_IMAGE.format(name=f"Image{r['code']}{d}", d=d, pix=pix))
+            out.append(PYI_IMAGE.format(name=f"Image{r['code']}{d}", d=d, pix=pix) + PYI_PROTOCOLS)
             out.append(
                 PYI_IMAGE.format(name=f"VectorImage{r['code']}{d}", d=d, pix=f"Sequence[{pix}]")
+                + PYI_PROTOCOLS
             )
     return "\n".join(out)
 
