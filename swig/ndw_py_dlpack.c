@@ -11,6 +11,7 @@
  */
 #include "ndw_py_dlpack.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,6 +334,20 @@ static void ndw_py_dlpack_import_release(void *context) {
   free(c);
 }
 
+/* Release of a consumed tensor: the context is the managed tensor's address
+ * with the low bit set for a versioned one (the structs hold pointers, so
+ * their addresses are even). */
+static void ndw_py_dlpack_owned_release(void *context) {
+  uintptr_t p = (uintptr_t)context;
+  if (p & 1) {
+    DLManagedTensorVersioned *m = (DLManagedTensorVersioned *)(p & ~(uintptr_t)1);
+    if (m->deleter) m->deleter(m);
+  } else {
+    DLManagedTensor *m = (DLManagedTensor *)p;
+    if (m->deleter) m->deleter(m);
+  }
+}
+
 /* A new image viewing an opened capsule's tensor, described in `d`; the
  * capsule is consumed (renamed) only on success. */
 static ndw_image *ndw_py_dlpack_view(ndw_pixel_type t, unsigned dim, int vector, int is_vector,
@@ -494,8 +509,20 @@ PyObject *ndw_py_image_from_capsule(PyObject *capsule, int is_vector) {
   }
   if (ndw_py_check(ndw_dlpack_describe(tensor, readonly, &d)) < 0) return NULL;
   dim = (unsigned)(tensor->ndim - (is_vector != 0));
-  im = ndw_py_dlpack_view(t, dim, is_vector != 0, is_vector != 0, capsule, managed, versioned, &d);
-  return im ? ndw_py_dlpack_wrap(im, type) : NULL;
+  /* The capsule came from the caller's own __dlpack__ call (from_dlpack):
+   * consume it first, then a failing view simply lets the tensor go through
+   * its deleter (no bookkeeping allocation on this hot path). */
+  if ((im = ndw_py_image_new(t, dim, is_vector != 0)) == NULL) return NULL;
+  if (PyCapsule_SetName(capsule, versioned ? NDW_DLTENSOR_V_USED : NDW_DLTENSOR_USED) < 0) {
+    ndw_image_free(im);
+    return NULL;
+  }
+  if (ndw_py_check(ndw_image_view_buffer(im, &d, is_vector != 0, ndw_py_dlpack_owned_release,
+                                         (void *)((uintptr_t)managed | (uintptr_t)versioned))) < 0) {
+    ndw_image_free(im);
+    return NULL;
+  }
+  return ndw_py_dlpack_wrap(im, type);
 }
 
 static const char *const ndw_py_from_names[4] = {"obj", "pixel_type", "is_vector", "copy"};
@@ -544,7 +571,13 @@ PyObject *ndw_py_from_dlpack_fast(PyObject *module, PyObject *const *args, Py_ss
   if (dlpack_name == NULL) {
     if ((dlpack_name = PyUnicode_InternFromString("__dlpack__")) == NULL) return NULL;
     if ((max_version = Py_BuildValue("(ii)", 1, 0)) == NULL) return NULL;
-    if ((max_version_kw = Py_BuildValue("(s)", "max_version")) == NULL) return NULL;
+    /* an interned name: producers match keywords by identity first */
+    PyObject *name = PyUnicode_InternFromString("max_version");
+    if (name == NULL || (max_version_kw = PyTuple_Pack(1, name)) == NULL) {
+      Py_XDECREF(name);
+      return NULL;
+    }
+    Py_DECREF(name);
   }
   call[0] = v[0];
   call[1] = max_version;

@@ -22,8 +22,9 @@ PyObject *ndw_py_dlpack_device(void);
 /** (pixel code, ndim, versioned, readonly) of an unconsumed capsule, without
  *  consuming it; the same errors as the import. */
 PyObject *ndw_py_dlpack_info(PyObject *capsule);
-/** New image of (t, dim, vector) viewing the capsule's tensor; consumes the
- *  capsule (renamed "used_dltensor[_versioned]") only on success. */
+/** New image of (t, dim, vector) viewing a capsule handed in by the user
+ *  (T._from_dlpack): consumed (renamed "used_dltensor[_versioned]") only on
+ *  success. */
 ndw_image *ndw_py_image_from_dlpack(ndw_pixel_type t, unsigned dim, int vector,
                                     PyObject *capsule, int is_vector);
 
@@ -40,7 +41,9 @@ PyObject *ndw_py_image_dlpack_fast(ndw_image *im, PyObject *self, PyObject *cons
                                    Py_ssize_t nargs, PyObject *kwnames);
 PyObject *ndw_py_vnl_dlpack_fast(ndw_vnl *v, PyObject *self, PyObject *const *args,
                                  Py_ssize_t nargs, PyObject *kwnames);
-/** The image (of the class its dtype and rank pick) viewing a capsule. */
+/** The image (of the class its dtype and rank pick) viewing a capsule that
+ *  the caller obtained itself: consumed once its checks pass, so a view
+ *  that still fails releases the tensor through its deleter. */
 PyObject *ndw_py_image_from_capsule(PyObject *capsule, int is_vector);
 /** ndwrap.from_dlpack(obj, pixel_type=None, *, is_vector=False, copy=None). */
 PyObject *ndw_py_from_dlpack_fast(PyObject *module, PyObject *const *args, Py_ssize_t nargsf,

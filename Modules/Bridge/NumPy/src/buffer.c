@@ -34,19 +34,18 @@ ndw_status ndw_buffer_parse_format(const char *format, size_t itemsize, ndw_pixe
   if (itemsize == 1 && kind != 0) *native = 1; /* byte order is moot */
   if (kind != 0 && itemsize <= 16) {
     /* (kind, size) -> type + 1, from the table once: every view passes here */
-    static signed char by_kind_size[5][17];
+    static signed char by_kind_size[128][17];
     static int ready;
-    static const char kinds[] = "biufc";
     if (!ready) {
       for (int t = 0; t < NDW_PIXEL_COUNT; ++t) {
         const ndw_pixel_info *info = ndw_pixel_type_info((ndw_pixel_type)t);
-        const char *k = strchr(kinds, info->kind);
-        if (k != NULL && info->size <= 16) by_kind_size[k - kinds][info->size] = (signed char)(t + 1);
+        if ((unsigned char)info->kind < 128 && info->size <= 16)
+          by_kind_size[(unsigned char)info->kind][info->size] = (signed char)(t + 1);
       }
       ready = 1;
     }
-    if (by_kind_size[strchr(kinds, kind) - kinds][itemsize] > 0) {
-      *type = (ndw_pixel_type)(by_kind_size[strchr(kinds, kind) - kinds][itemsize] - 1);
+    if (by_kind_size[(unsigned char)kind][itemsize] > 0) {
+      *type = (ndw_pixel_type)(by_kind_size[(unsigned char)kind][itemsize] - 1);
       return NDW_OK;
     }
   }

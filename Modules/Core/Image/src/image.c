@@ -20,8 +20,11 @@ ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_imag
   if (dim < 1 || dim > NDW_MAX_DIM)
     return ndw_set_error(NDW_E_INVALID, "ndw_image_new: dimension %u is not in 1..%d", dim,
                          NDW_MAX_DIM);
-  im = calloc(1, sizeof *im);
+  /* malloc + memset, not calloc: glibc's calloc skips the thread cache, and
+   * image objects are made and freed at a high rate (views, DLPack). */
+  im = malloc(sizeof *im);
   if (im == NULL) return ndw_set_error(NDW_E_NOMEM, "ndw_image_new: out of memory");
+  memset(im, 0, sizeof *im);
   im->type = type;
   im->dim = dim;
   im->vector = vector != 0;
