@@ -447,3 +447,28 @@ def test_wrong_class_leaves_capsule_unconsumed():
     del cap
     gc.collect()
     assert sys.getrefcount(arr) == r0
+
+
+def test_failed_view_releases_the_tensor():
+    """A capsule from_dlpack obtained itself is consumed once its checks pass:
+    a view that still fails (empty, misaligned) hands the tensor back to its
+    deleter, exactly once, and leaks nothing."""
+    empty = np.zeros((0, 3))
+    r0 = sys.getrefcount(empty)
+    with pytest.raises(ValueError, match="empty"):
+        ndwrap.from_dlpack(empty)
+    gc.collect()
+    assert sys.getrefcount(empty) == r0
+    if not (ndwrap.SI.wrapped and 2 in WRAPPED_DIMS):
+        return
+    raw = np.zeros(4 * 6 + 1, dtype=np.int32)
+    misaligned = np.frombuffer(raw.data.cast("B")[1:4 * 6 * 4 + 1], dtype=np.int32).reshape(4, 6)
+    prod = Crafted(misaligned)
+    with pytest.raises(TypeError, match="aligned"):
+        ndwrap.from_dlpack(prod)
+    assert prod.deleted == 1 and capsule_name(prod.capsule) == "used_dltensor_versioned"
+    # handed in by the user (T._from_dlpack), a capsule stays unconsumed on failure
+    prod = Crafted(misaligned)
+    with pytest.raises(TypeError, match="aligned"):
+        ndwrap.Image[ndwrap.SI, 2]._from_dlpack(prod.capsule)
+    assert prod.deleted == 0 and capsule_name(prod.capsule) == "dltensor_versioned"
