@@ -146,6 +146,12 @@ def test_map_overlap_equals_whole_volume(dask_array, boundary):
                                    boundary=boundary, size=5)
     np.testing.assert_allclose(lazy.compute(), ndi.uniform_filter(full, 5, mode="reflect"),
                                rtol=1e-12)
+    # an array function takes the NumPy block itself
+    plain = ndwrap.dask.map_overlap(ndi.uniform_filter, da.from_array(full, chunks=(5, 9, 10)),
+                                    depth=2, boundary=boundary, block="array", size=5,
+                                    mode="reflect")
+    np.testing.assert_allclose(plain.compute(), ndi.uniform_filter(full, 5, mode="reflect"),
+                               rtol=1e-12)
 
 
 @needs3d

@@ -15,6 +15,8 @@ functions of a module made with ``ndw_add_module`` (``extfilters.Mean``),
 Geometry comes from ``like=`` (an image) or ``spacing=``/``origin=``/
 ``direction=`` (ITK order: x first), and defaults to spacing 1, origin 0,
 identity direction.  ``is_vector=True`` reads the last axis as components.
+``block="array"`` hands ``func`` the NumPy block itself instead of an image
+(for array functions such as ``scipy.ndimage.uniform_filter``; no geometry).
 
 ``map_overlap`` adds halos of ``depth`` pixels (per spatial axis; never on
 the component axis) so that neighbourhood filters see their neighbours;
@@ -90,11 +92,19 @@ def _as_array(result):
     return np.asarray(result)
 
 
-def _trial(func, dtype, shape, is_vector, geometry, args, kwargs):
+def _block_of(kind, block, geometry, offset_np, is_vector):
+    if kind == "array":
+        return block
+    if kind != "image":
+        raise ValueError(f"ndwrap.dask: block must be 'image' or 'array', not {kind!r}")
+    return _block_image(block, geometry, offset_np, is_vector)
+
+
+def _trial(func, dtype, shape, is_vector, geometry, args, kwargs, kind):
     """Run func on a small zero block: the output dtype and trailing axes."""
     block = np.zeros(shape, dtype=dtype)
-    out = _as_array(func(_block_image(block, geometry, [0] * (len(shape) - is_vector),
-                                      is_vector), *args, **kwargs))
+    out = _as_array(func(_block_of(kind, block, geometry, [0] * (len(shape) - is_vector),
+                                   is_vector), *args, **kwargs))
     spatial = len(shape) - is_vector
     if out.shape[:spatial] != tuple(shape[:spatial]):
         raise ValueError(f"ndwrap.dask: func returned shape {out.shape} for a block of shape "
@@ -103,7 +113,7 @@ def _trial(func, dtype, shape, is_vector, geometry, args, kwargs):
 
 
 def _prepare(func, array, like, spacing, origin, direction, is_vector, dtype, args, kwargs,
-             min_shape):
+             min_shape, kind):
     """Geometry, and the output dtype and component axis from a trial call
     on a zero block of at most `min_shape` (spatial axes)."""
     is_vector = bool(is_vector)
@@ -115,7 +125,8 @@ def _prepare(func, array, like, spacing, origin, direction, is_vector, dtype, ar
         Geometry(dim, like, spacing, origin, direction)
     trial_shape = tuple(min(n, m) for n, m in zip(array.shape[:dim], min_shape)) + \
         ((array.shape[-1],) if is_vector else ())
-    out_dtype, tail = _trial(func, array.dtype, trial_shape, is_vector, geometry, args, kwargs)
+    out_dtype, tail = _trial(func, array.dtype, trial_shape, is_vector, geometry, args, kwargs,
+                             kind)
     if dtype is not None:
         out_dtype = np.dtype(dtype)
     return array, is_vector, dim, geometry, out_dtype, tail
@@ -137,7 +148,7 @@ def _axes_change(array, dim, is_vector, tail):
 
 
 def map_blocks(func, array, *args, like=None, spacing=None, origin=None, direction=None,
-               is_vector=False, dtype=None, **kwargs):
+               is_vector=False, dtype=None, block="image", **kwargs):
     """``func(image_of_block, *args, **kwargs)`` on every block; a lazy dask
     array of the results (the blocks' arrays, or the arrays of their images).
 
@@ -146,12 +157,13 @@ def map_blocks(func, array, *args, like=None, spacing=None, origin=None, directi
     array = array if isinstance(array, da.Array) else da.asarray(array)
     array, is_vector, dim, geometry, out_dtype, tail = _prepare(
         func, array, like, spacing, origin, direction, is_vector, dtype, args, kwargs,
-        (4,) * array.ndim)
+        (4,) * array.ndim, block)
+    kind = block
 
     def run(block, block_info=None):
         info = block_info[0]
         offset = [start for start, _ in info["array-location"][:dim]]
-        out = _as_array(func(_block_image(block, geometry, offset, is_vector), *args, **kwargs))
+        out = _as_array(func(_block_of(kind, block, geometry, offset, is_vector), *args, **kwargs))
         return out.astype(out_dtype, copy=False)
 
     extra = _axes_change(array, dim, is_vector, tail)
@@ -160,7 +172,8 @@ def map_blocks(func, array, *args, like=None, spacing=None, origin=None, directi
 
 
 def map_overlap(func, array, *args, depth, boundary="none", like=None, spacing=None,
-                origin=None, direction=None, is_vector=False, dtype=None, **kwargs):
+                origin=None, direction=None, is_vector=False, dtype=None, block="image",
+                **kwargs):
     """``map_blocks`` with halos: each block is extended by ``depth`` pixels
     per spatial axis (an int, a per-axis sequence in NumPy order, or dask's
     dict form) from its neighbours, ``func`` runs on the extended block
@@ -186,7 +199,8 @@ def map_overlap(func, array, *args, depth, boundary="none", like=None, spacing=N
         array = array.rechunk(new_chunks)
     array, nv, dim, geometry, out_dtype, tail = _prepare(
         func, array, like, spacing, origin, direction, nv, dtype, args, kwargs,
-        tuple(2 * depth[i] + 4 for i in range(array.ndim)))
+        tuple(2 * depth[i] + 4 for i in range(array.ndim)), block)
+    kind = block
     starts = [np.cumsum((0,) + c[:-1]) for c in array.chunks]
     pads_outer = [boundary[i] != "none" for i in range(array.ndim)]
 
@@ -194,7 +208,7 @@ def map_overlap(func, array, *args, depth, boundary="none", like=None, spacing=N
         loc = block_info[0]["chunk-location"]
         offset = [int(starts[a][i]) - (depth[a] if (i > 0 or pads_outer[a]) else 0)
                   for a, i in enumerate(loc[:dim])]
-        out = _as_array(func(_block_image(block, geometry, offset, nv), *args, **kwargs))
+        out = _as_array(func(_block_of(kind, block, geometry, offset, nv), *args, **kwargs))
         return out.astype(out_dtype, copy=False)
 
     grown = da.overlap.overlap(array, depth=depth, boundary=boundary)
