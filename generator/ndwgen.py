@@ -238,6 +238,23 @@ class vnl_matrix{code}:
     def fill(self, value: {pix}) -> None: ...
 """
 
+# NumPy's protocols, DLPack, pickling and copying (swig/ndw_protocols.i,
+# swig/ndw_dlpack.i): appended to every image and vnl class.
+PYI_PROTOCOLS = """    @property
+    def shape(self) -> tuple[int, ...]: ...
+    @property
+    def ndim(self) -> int: ...
+    @property
+    def dtype(self) -> Any: ...
+    def __array__(self, dtype: Any = ..., copy: bool | None = ...) -> Any: ...
+    def __dlpack__(self, *, stream: Any = ..., max_version: tuple[int, int] | None = ...,
+                   dl_device: tuple[int, int] | None = ..., copy: bool | None = ...) -> Any: ...
+    def __dlpack_device__(self) -> tuple[int, int]: ...
+    def __reduce_ex__(self, protocol: int) -> tuple[Any, ...]: ...
+    def __copy__(self) -> Self: ...
+    def __deepcopy__(self, memo: Any) -> Self: ...
+"""
+
 PY_SCALAR = {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}
 
 
@@ -280,7 +297,8 @@ def _imageio_write(image: Any, header: _Stream, data: Optional[_Stream], data_fi
 def gen_pyi(rows, enabled, dims, modules=()):
     out = ["# " + STAMP.format(src="pixel_types.h"),
            "import os",
-           "from typing import Any, Callable, Dict, Optional, Sequence, Union", ""]
+           "from typing import Any, Callable, Dict, Optional, Sequence, Union",
+           "from typing_extensions import Self", ""]
     for d in dims:
         out.append(PYI_GEOM.format(cls="Size", d=d))
         out.append(PYI_GEOM.format(cls="Index", d=d))
@@ -289,11 +307,13 @@ def gen_pyi(rows, enabled, dims, modules=()):
         if r["code"] not in enabled:
             continue
         pix = PY_SCALAR[r["kind"]]
-        out.append(PYI_VNL.format(code=r["code"], pix=pix))
+        out.append(PYI_VNL.format(code=r["code"], pix=pix).replace(
+            "\n\nclass vnl_matrix", "\n" + PYI_PROTOCOLS + "\nclass vnl_matrix") + PYI_PROTOCOLS)
         for d in dims:
-            out.append(PYI_IMAGE.format(name=f"Image{r['code']}{d}", d=d, pix=pix))
+            out.append(PYI_IMAGE.format(name=f"Image{r['code']}{d}", d=d, pix=pix) + PYI_PROTOCOLS)
             out.append(
                 PYI_IMAGE.format(name=f"VectorImage{r['code']}{d}", d=d, pix=f"Sequence[{pix}]")
+                + PYI_PROTOCOLS
             )
     for m in modules:
         if m in PYI_GLUE:

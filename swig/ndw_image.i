@@ -72,6 +72,8 @@ typedef struct T {} T;
     return ndw_py_status(ndw_image_copy_information((ndw_image *)$self, (ndw_image *)other));
   }
 }
+NDW_IMAGE_PROTOCOLS(T)                          /* ndw_protocols.i */
+NDW_IMAGE_DLPACK(T, PTYPE, NDW_D_, VECTOR)      /* ndw_dlpack.i */
 %enddef
 
 %define NDW_WRAP_IMAGE(NDW_CODE_, NDW_TOK_, NDW_CTYPE_, NDW_DIM_)

@@ -38,6 +38,8 @@ typedef struct T {} T;
   T *_copy() { return (T *)ndw_py_vnl_copy((ndw_vnl *)$self); }
   int _exports() { return (int)ndw_vnl_exports((ndw_vnl *)$self); }
 }
+NDW_VNL_PROTOCOLS(T)                            /* ndw_protocols.i */
+NDW_VNL_DLPACK(T)                               /* ndw_dlpack.i */
 %enddef
 
 %define NDW_WRAP_VNL(NDW_CODE_, NDW_TOK_, NDW_CTYPE_)

@@ -9,6 +9,8 @@
 
 %include "ndw_status.i"
 %include "ndw_geometry.i"
+%include "ndw_protocols.i"
+%include "ndw_dlpack.i"
 %include "ndw_image.i"
 %include "ndw_vnl.i"
 %include "ndw_pixel.i"

@@ -4,11 +4,14 @@
 #      PyPI); the extra also brings the build tools every later stage uses:
 #      cmake, ninja and swig from PyPI, nothing assumed from PATH
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
-#   3. the Python suite (pytest) against the installed package, and again
+#   3. the Python suite (pytest) against the installed package, again with
+#      NumPy 1.x (a second venv, the same installed package), and again
 #      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
 #   5. the external-module example (ndw_add_module), full and trimmed, and the
-#      scipy.ndimage kernel example (ndw_add_ndimage_kernels)
+#      scipy.ndimage kernel example (ndw_add_ndimage_kernels);
+#      the external module's functions blockwise through ndwrap.dask;
+#      examples/dask_volume.py on a 2-worker LocalCluster
 #   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
 # The Python is $PYTHON, else the venv's, else python3 or python on PATH: use a venv.
 # Prints the time of every stage at the end (also on failure).
@@ -101,13 +104,32 @@ echo "python: $py ($("$py" --version 2>&1))"
 
 step "C tests (AddressSanitizer + UBSan)"
 "$CMAKE" -S "$src" -B "$work/c-asan" "${gen[@]}" -DCMAKE_BUILD_TYPE=Debug -DNDW_WRAP_PYTHON=OFF \
-      -DModule_BridgeNumPy=ON -DModule_BridgeNDImage=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON \
+      -DModule_BridgeNumPy=ON -DModule_BridgeNDImage=ON -DModule_BridgeDLPack=ON -DNDW_SANITIZE=ON -DBUILD_TESTING=ON \
       -DNDW_INSTALL=OFF > "$work/c-asan.log"
 "$CMAKE" --build "$work/c-asan"
 "$CTEST" --test-dir "$work/c-asan" --output-on-failure
 
 step "Python tests"
 (cd "$work" && "$py" -m pytest "$src/tests/python" -q -p no:cacheprovider)
+
+step "examples/dask_volume.py: a volume larger than a worker's memory limit, 2-worker LocalCluster"
+(cd "$work" && "$py" "$src/examples/dask_volume.py")
+
+step "NumPy 1.x: the Python suite against the same installed ndwrap, in a venv with numpy<2"
+# The extension uses only the buffer protocol (no NumPy C API): one build
+# serves NumPy 1.22+ and 2.x.  A separate real venv (not system-site-packages)
+# sees the installed ndwrap package through PYTHONPATH, and nothing else of ours.
+if "$py" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+  "$py" -m venv --clear "$work/venv-numpy1"
+  "$work/venv-numpy1/bin/python" -m pip install --quiet "numpy>=1.22,<2" pytest
+  pkg="$(cd "$work" && "$py" -c 'import os, ndwrap; print(os.path.dirname(ndwrap.__file__))')"
+  mkdir -p "$work/numpy1-path" && ln -sfn "$pkg" "$work/numpy1-path/ndwrap"
+  (cd "$work" && PYTHONPATH="$work/numpy1-path" "$work/venv-numpy1/bin/python" -c \
+     'import numpy, ndwrap; assert numpy.__version__ < "2", numpy.__version__; print("NumPy", numpy.__version__)' && \
+   PYTHONPATH="$work/numpy1-path" "$work/venv-numpy1/bin/python" -m pytest "$src/tests/python" -q -p no:cacheprovider)
+else
+  echo "skipped: NumPy 1.x has no wheels for Python >= 3.13"
+fi
 
 step "Python glue under AddressSanitizer + UBSan (the whole Python suite)"
 "$CMAKE" -S "$src" -B "$work/py-asan" "${tools[@]}" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=OFF \
@@ -132,7 +154,8 @@ step "external module (examples/ExternalModule) via add_subdirectory, all types"
 "$CMAKE" --build "$work/extmod"
 "$CTEST" --test-dir "$work/extmod" --output-on-failure
 (cd "$work" && PYTHONPATH="$work/extmod/ndwrap/python" \
-   "$py" -m pytest "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
+   "$py" -m pytest "$src/tests/python/test_external_module.py" \
+   "$src/tests/python/test_xarray_dask.py" -q -p no:cacheprovider)
 
 step "external module, trimmed ndwrap (NDW_WRAP_DIMS=2;5, NDW_WRAP_UC=OFF): its wrappers follow"
 "$CMAKE" -S "$src/examples/ExternalModule" -B "$work/extmod-trimmed" "${tools[@]}" -DNDWRAP_SOURCE_DIR="$src" \

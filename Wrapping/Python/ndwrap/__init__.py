@@ -21,6 +21,8 @@ from .pybuffer import (  # noqa: F401
     GetImageViewFromArray, array_from_image, array_view_from_image, image_from_array,
     image_view_from_array,
 )
+from .dlpack import from_dlpack  # noqa: F401
+from .xarray import image_from_xarray, xarray_from_image  # noqa: F401  (xarray imported on use)
 from .pyvnl import (  # noqa: F401
     PyVnl, array_from_vnl_matrix, array_from_vnl_vector, array_view_from_vnl_matrix,
     array_view_from_vnl_vector, vnl_matrix_from_array, vnl_matrix_view_from_array,

@@ -32,10 +32,20 @@ ndw_status ndw_buffer_parse_format(const char *format, size_t itemsize, ndw_pixe
     }
   }
   if (itemsize == 1 && kind != 0) *native = 1; /* byte order is moot */
-  for (int t = 0; kind != 0 && t < NDW_PIXEL_COUNT; ++t) {
-    const ndw_pixel_info *info = ndw_pixel_type_info((ndw_pixel_type)t);
-    if (info->kind == kind && info->size == itemsize) {
-      *type = (ndw_pixel_type)t;
+  if (kind != 0 && itemsize <= 16) {
+    /* (kind, size) -> type + 1, from the table once: every view passes here */
+    static signed char by_kind_size[128][17];
+    static int ready;
+    if (!ready) {
+      for (int t = 0; t < NDW_PIXEL_COUNT; ++t) {
+        const ndw_pixel_info *info = ndw_pixel_type_info((ndw_pixel_type)t);
+        if ((unsigned char)info->kind < 128 && info->size <= 16)
+          by_kind_size[(unsigned char)info->kind][info->size] = (signed char)(t + 1);
+      }
+      ready = 1;
+    }
+    if (by_kind_size[(unsigned char)kind][itemsize] > 0) {
+      *type = (ndw_pixel_type)(by_kind_size[(unsigned char)kind][itemsize] - 1);
       return NDW_OK;
     }
   }

@@ -161,11 +161,15 @@ ndw_status ndw_checked_count(const uint64_t *sizes, unsigned n, uint64_t unit,
     if (sizes[i] > limit)
       return ndw_set_error(NDW_E_INVALID, "size[%u] = %llu is too large", i,
                            (unsigned long long)sizes[i]);
-    if (sizes[i] != 0 && total > limit / sizes[i])
+#if defined(__GNUC__) || defined(__clang__)
+    /* no division: this runs for every view made (a few ns matter there) */
+    if (__builtin_mul_overflow(total, sizes[i], &total) || total > limit)
+#else
+    if ((sizes[i] != 0 && total > limit / sizes[i]) || (total *= sizes[i]) > limit)
+#endif
       return ndw_set_error(NDW_E_INVALID,
                            "size overflows: the buffer would exceed %llu bytes",
                            (unsigned long long)limit);
-    total *= sizes[i];
   }
   *out = total;
   return NDW_OK;

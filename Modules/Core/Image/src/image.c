@@ -20,8 +20,11 @@ ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_imag
   if (dim < 1 || dim > NDW_MAX_DIM)
     return ndw_set_error(NDW_E_INVALID, "ndw_image_new: dimension %u is not in 1..%d", dim,
                          NDW_MAX_DIM);
-  im = calloc(1, sizeof *im);
+  /* malloc + memset, not calloc: glibc's calloc skips the thread cache, and
+   * image objects are made and freed at a high rate (views, DLPack). */
+  im = malloc(sizeof *im);
   if (im == NULL) return ndw_set_error(NDW_E_NOMEM, "ndw_image_new: out of memory");
+  memset(im, 0, sizeof *im);
   im->type = type;
   im->dim = dim;
   im->vector = vector != 0;
@@ -116,6 +119,16 @@ ndw_status ndw_image_set_regions(ndw_image *im, const int64_t *index, const uint
     im->size[i] = size[i];
     im->index[i] = index ? index[i] : 0;
   }
+  return NDW_OK;
+}
+
+ndw_status ndw_image_set_index(ndw_image *im, const int64_t *index) {
+  if (im == NULL || index == NULL)
+    return ndw_set_error(NDW_E_INVALID, "set_index: NULL argument");
+  for (unsigned i = 0; i < im->dim; ++i)
+    if (index[i] > 0 && im->size[i] > (uint64_t)(INT64_MAX - index[i]))
+      return ndw_set_error(NDW_E_INVALID, "set_index: index[%u] + size[%u] overflows", i, i);
+  for (unsigned i = 0; i < im->dim; ++i) im->index[i] = index[i];
   return NDW_OK;
 }
 

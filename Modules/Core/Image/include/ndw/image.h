@@ -44,6 +44,10 @@ NDW_API ndw_status ndw_image_set_regions(ndw_image *image, const int64_t *index,
                                          const uint64_t *size);
 NDW_API void ndw_image_get_size(const ndw_image *image, uint64_t *size);
 NDW_API void ndw_image_get_index(const ndw_image *image, int64_t *index);
+/** Move the start index of the region, keeping its size and the buffer (the
+ *  first pixel becomes pixel `index`); allowed while exported.
+ *  NDW_E_INVALID when the last index would overflow. */
+NDW_API ndw_status ndw_image_set_index(ndw_image *image, const int64_t *index);
 NDW_API uint64_t ndw_image_number_of_pixels(const ndw_image *image);
 /** Components per pixel (1 for scalar images). */
 NDW_API unsigned ndw_image_components(const ndw_image *image);

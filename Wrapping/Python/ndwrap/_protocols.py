@@ -1,0 +1,193 @@
+"""The Python halves of the protocols every image and vnl object speaks.
+
+The wrapped classes are SWIG ``-builtin`` types: their ``__array__``,
+``__reduce_ex__``, ``__copy__`` and ``__deepcopy__`` are C methods
+(``swig/ndw_protocols.i``) that call the functions here with the object.
+
+* ``__array__(dtype=None, copy=None)`` follows NumPy 2: ``copy=None`` shares
+  memory when it can, ``copy=True`` always copies, ``copy=False`` never
+  copies and raises ``ValueError`` when only a copy could give ``dtype``.
+* Pickling (every protocol): the pixels with the region, start index,
+  spacing, origin, direction, components and read-only flag.  At protocol 5
+  a contiguous image's pixels travel as a ``pickle.PickleBuffer`` over the
+  image's own memory: out of band (no copy) with a ``buffer_callback``,
+  in band otherwise.  Loading views the unpickled buffer when it may (a
+  writable buffer, or a read-only image) and copies once otherwise.
+* ``copy.copy`` and ``copy.deepcopy`` both give an independent image with
+  its own pixels (as ``numpy.ndarray`` and ``arr.copy()``); see
+  :func:`copy_image`.
+
+Loading a pickled image needs NumPy; dumping one does not.
+"""
+from __future__ import annotations
+
+import pickle
+
+from . import _registry as _reg
+
+_np = None
+
+
+def _numpy():
+    global _np
+    if _np is None:
+        import numpy
+
+        _np = numpy
+    return _np
+
+
+def _check_copy(copy):
+    """Python's truth rules; None is the only third state (DESIGN.md)."""
+    return None if copy is None else bool(copy)
+
+
+def array(obj, dtype=None, copy=None):
+    """``obj.__array__(dtype=None, copy=None)`` for images and vnl objects."""
+    np = _numpy()
+    copy = _check_copy(copy)
+    info = _reg._CLASS_INFO.get(type(obj))
+    if info is not None and info[0] in ("Image", "VectorImage") and not obj._is_allocated():
+        raise RuntimeError(f"{type(obj).__name__}: the image is not allocated: "
+                           "call Allocate() first")
+    a = np.asarray(obj)  # the buffer protocol: a view
+    if dtype is not None:
+        want = np.dtype(dtype)
+        if want != a.dtype:
+            if copy is False:
+                raise ValueError(
+                    f"Unable to avoid a copy: {type(obj).__name__} holds {a.dtype}, "
+                    f"{want} was asked for (copy=False)")
+            return a.astype(want)
+    return a.copy() if copy else a
+
+
+# ----------------------------------------------------------------------------
+# pickling
+
+
+def _pixels_for_pickle(obj, protocol, contiguous):
+    """The pixel bytes: a PickleBuffer over obj's memory at protocol 5 (when
+    contiguous), else a C-order copy."""
+    if protocol is not None and protocol >= 5 and contiguous:
+        return pickle.PickleBuffer(obj)
+    with memoryview(obj) as m:
+        return m.tobytes()
+
+
+def reduce_image(image, protocol=None, _unused=None):
+    template, (pixel, dim) = _reg._CLASS_INFO[type(image)]
+    region = image.GetLargestPossibleRegion()
+    state = {
+        "size": tuple(int(s) for s in region.GetSize()),
+        "index": tuple(int(i) for i in region.GetIndex()),
+        "spacing": image.GetSpacing(),
+        "origin": image.GetOrigin(),
+        "direction": image.GetDirection(),
+        "components": image.GetNumberOfComponentsPerPixel(),
+        "readonly": False,
+        "pixels": None,
+    }
+    if image._is_allocated():
+        with memoryview(image) as m:
+            state["readonly"] = m.readonly
+        state["pixels"] = _pixels_for_pickle(image, protocol, image._is_contiguous())
+    return (_rebuild_image, (template, pixel.code, dim, state))
+
+
+def _as_direction(direction, dim):
+    if len(direction) == dim and all(hasattr(r, "__len__") for r in direction):
+        return [list(r) for r in direction]
+    flat = list(direction)
+    return [flat[i * dim:(i + 1) * dim] for i in range(dim)]
+
+
+def _pixel_array(pixels, dtype, shape, readonly):
+    """An array over the unpickled pixels: a view when the buffer may be
+    used as is, else one copy (a writable image from immutable bytes)."""
+    np = _numpy()
+    m = memoryview(pixels)
+    want = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if m.nbytes != want:
+        raise ValueError(f"pickled pixel data holds {m.nbytes} bytes; an image of shape "
+                         f"{tuple(shape)} and {dtype} needs {want}")
+    if not m.c_contiguous:
+        m = memoryview(m.tobytes())
+    if not readonly and m.readonly:
+        m = memoryview(bytearray(m))
+    a = np.frombuffer(m.cast("B"), dtype=dtype).reshape(shape)
+    if readonly and a.flags.writeable:
+        a.flags.writeable = False
+    return a
+
+
+def _rebuild_image(template, code, dim, state):
+    cls = _reg.TEMPLATES[template][_reg.ctype(code), dim]
+    pixels = state.get("pixels")
+    vector = template == "VectorImage"
+    if pixels is None:
+        image = cls.New()
+        if vector:
+            image.SetNumberOfComponentsPerPixel(state["components"])
+        image.SetRegions(_reg.TEMPLATES["ImageRegion"][dim](state["index"], state["size"]))
+    else:
+        np = _numpy()
+        shape = tuple(reversed(state["size"])) + ((state["components"],) if vector else ())
+        dtype = np.dtype(_reg.ctype(code).numpy_name)
+        a = _pixel_array(pixels, dtype, shape, state.get("readonly", False))
+        image = cls._view(a, 0, not state.get("readonly", False))
+        if any(state["index"]):
+            image._set_start_index(state["index"])
+    image.SetSpacing(state["spacing"])
+    image.SetOrigin(state["origin"])
+    image.SetDirection(_as_direction(state["direction"], dim))
+    return image
+
+
+def reduce_vnl(v, protocol=None, _unused=None):
+    template, (pixel,) = _reg._CLASS_INFO[type(v)]
+    shape = tuple(v.shape)
+    with memoryview(v) as m:
+        readonly = m.readonly
+    state = {"shape": shape, "readonly": readonly,
+             "pixels": _pixels_for_pickle(v, protocol, True)}
+    return (_rebuild_vnl, (template, pixel.code, state))
+
+
+def _rebuild_vnl(template, code, state):
+    cls = _reg.TEMPLATES[template][_reg.ctype(code)]
+    shape = tuple(state["shape"])
+    if 0 in shape:  # an empty vector or matrix: nothing to view
+        return cls(*shape)
+    np = _numpy()
+    dtype = np.dtype(_reg.ctype(code).numpy_name)
+    readonly = state.get("readonly", False)
+    return cls._view(_pixel_array(state["pixels"], dtype, shape, readonly), not readonly)
+
+
+# ----------------------------------------------------------------------------
+# copying
+
+
+def copy_image(image, _a=None, _b=None):
+    """``copy.copy(image)`` and ``copy.deepcopy(image)``: a new image with its
+    own copy of the pixels (writable, contiguous) and the same region, start
+    index, spacing, origin, direction and components.  An image has no
+    sub-objects but its pixels, so shallow and deep copies are the same
+    thing (as for ``numpy.ndarray``); a copy of a view owns its pixels."""
+    if image._is_allocated():
+        return image._copy()
+    return _rebuild_image(*reduce_image(image, 2)[1])
+
+
+def copy_vnl(v, _a=None, _b=None):
+    """``copy.copy`` / ``copy.deepcopy`` of a vnl object: its own copy."""
+    return v._copy()
+
+
+def deepcopy(obj, memo=None, _unused=None):
+    info = _reg._CLASS_INFO[type(obj)]
+    result = copy_image(obj) if info[0] in ("Image", "VectorImage") else copy_vnl(obj)
+    if memo is not None:
+        memo[id(obj)] = result
+    return result
