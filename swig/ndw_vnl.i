@@ -3,7 +3,12 @@
 
 %{
 static int ndw_swig_vnl_getbuffer(PyObject *self, Py_buffer *view, int flags) {
-  return ndw_py_vnl_getbuffer((ndw_vnl *)((SwigPyObject *)self)->ptr, self, view, flags);
+  ndw_vnl *p = (ndw_vnl *)ndw_swig_self(self);
+  if (p == NULL) {
+    view->obj = NULL;
+    return -1;
+  }
+  return ndw_py_vnl_getbuffer(p, self, view, flags);
 }
 static void ndw_swig_vnl_releasebuffer(PyObject *self, Py_buffer *view) {
   ndw_py_vnl_releasebuffer((ndw_vnl *)((SwigPyObject *)self)->ptr, view);
