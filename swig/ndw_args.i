@@ -47,7 +47,7 @@ static void ndw_swig_null_arg(const char *symname, int argnum, swig_type_info *t
 }
 %}
 %typemap(check, noblock=1) SWIGTYPE * {
-  if (!$1) {
+  if (!$1 && strncmp("$symname", "delete_", 7) != 0) { /* freeing nothing is fine */
     ndw_swig_null_arg("$symname", $argnum, $descriptor);
     SWIG_fail;
   }

@@ -3,7 +3,12 @@
 
 %define NDW_WRAP_SEQ(PYNAME, T, D, SIGNED)
 %rename(PYNAME) T;
-%feature("python:slot", "sq_length", functype="lenfunc") T::__len__;
+%{
+/* len(): a plain slot function (SWIG's lenfunc closure dereferences the
+ * NULL result of a failing __len__, e.g. on an uninitialised object) */
+static Py_ssize_t ndw_swig_len_##T(PyObject *self) { return ndw_swig_self(self) ? D : -1; }
+%}
+%feature("python:sq_length", functype="lenfunc") T "ndw_swig_len_" #T;
 %feature("python:slot", "sq_item", functype="ssizeargfunc") T::__getitem__;
 %feature("python:slot", "sq_ass_item", functype="ssizeobjargproc") T::__setitem__;
 %feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
