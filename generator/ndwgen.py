@@ -338,14 +338,16 @@ def gen_pyi(rows, enabled, dims, modules=()):
 # Sets: all, scalar (integers and reals), integer, signed, unsigned, real,
 # complex, bool, or codes (UC F ...); several are united; a "vector:" prefix
 # instantiates over VectorImage.  Parameter kinds: in_pixel, out_pixel,
-# double, int (int64_t), bool, size, index, vector (D doubles).
+# double, int (int64_t), bool, size, radius (a size bounded by the input's
+# size on each axis, checked before the call), index, vector (D doubles).
 
 SETS = {
     "all": "biufc", "scalar": "iuf", "integer": "iu", "signed": "i", "unsigned": "u",
     "real": "f", "complex": "c", "bool": "b",
 }
 
-PARAM_KINDS = ("in_pixel", "out_pixel", "double", "int", "bool", "size", "index", "vector")
+PARAM_KINDS = ("in_pixel", "out_pixel", "double", "int", "bool", "size", "radius", "index",
+               "vector")
 
 
 def parse_wrap_file(path):
@@ -437,7 +439,8 @@ def _param_c(kind, inst):
     d = inst["dim"]
     return {"in_pixel": inst["in"]["ctype"], "out_pixel": inst["out"]["ctype"],
             "double": "double", "int": "int64_t", "bool": "int",
-            "size": f"const ndw_size_{d} *", "index": f"const ndw_index_{d} *",
+            "size": f"const ndw_size_{d} *", "radius": f"const ndw_size_{d} *",
+            "index": f"const ndw_index_{d} *",
             "vector": f"const ndw_vector_{d} *"}[kind]
 
 
@@ -457,7 +460,7 @@ def _side_defines(side, r, vec, d):
     """The NDW_IN_* / NDW_OUT_* parameters of one side of an instance."""
     defs = {
         "CODE": r["code"], "TOK": r["tok"], "CTYPE": r["ctype"], "PIXEL": f"NDW_PIXEL_{r['code']}",
-        "IMAGE": _handle(vec, r["tok"], d),
+        "IMAGE": _handle(vec, r["tok"], d), "LOAD": f"ndw_load_{r['tok']}",
         "IS_BOOL": int(r["kind"] == "b"), "IS_INTEGER": int(r["kind"] in "iu"),
         "IS_SIGNED": int(r["kind"] == "i"), "IS_REAL": int(r["kind"] == "f"),
         "IS_COMPLEX": int(r["kind"] == "c"), "IS_VECTOR": int(vec),
@@ -483,7 +486,8 @@ def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False
     csrc = [c_stamp(src), f'#include "{name}_instances.h"\n']
     swig = ["/* " + STAMP.format(src=src) + " */"]
     if not core:
-        swig += [f'%module(package="{name}") wrapped', '%import "ndwrap.i"', '%include "ndw_pixel.i"']
+        swig += [f'%module(package="{name}") wrapped', '%import "ndwrap.i"', '%include "ndw_args.i"',
+                 '%include "ndw_pixel.i"']
         swig += [f"NDW_PIXEL_TYPEMAPS({r['ctype']}, NDW_PIXEL_{r['code']})" for r in rows]
     swig += ["%{", '#include "ndw_py.h"', f'#include "{name}_instances.h"', "%}"]
     table = ['"""' + STAMP.format(src=src) + '"""', "", "FUNCTIONS = ["]
@@ -503,7 +507,11 @@ def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False
             csrc.append("".join(f"#define {k} {v}\n" for k, v in defs.items())
                         + f'#include "{tmpl}"\n'
                         + "".join(f"#undef {k}\n" for k in defs))
-            swig.append(f"NDW_MODULE_CALL({inst['cname']})")
+            # checks of user sizes before the call (arg1 input, arg2 output, then params)
+            checks = "".join(
+                f'if (ndw_py_check_radius(ndw_in_, arg{i + 3}->v, "{pname}") < 0) SWIG_fail; '
+                for i, (kind, pname) in enumerate(fn["params"]) if kind == "radius")
+            swig.append(f"NDW_MODULE_CALL({inst['cname']}, %arg({checks}))")
             swig.append(proto + ";")
             kind_in = "VectorImage" if inst["in_vec"] else "Image"
             kind_out = "VectorImage" if inst["out_vec"] else "Image"

@@ -3,12 +3,21 @@
 
 %define NDW_WRAP_SEQ(PYNAME, T, D, SIGNED)
 %rename(PYNAME) T;
-%feature("python:slot", "sq_length", functype="lenfunc") T::__len__;
+%{
+/* len(): a plain slot function (SWIG's lenfunc closure dereferences the
+ * NULL result of a failing __len__, e.g. on an uninitialised object) */
+static Py_ssize_t ndw_swig_len_##T(PyObject *self) { return ndw_swig_self(self) ? D : -1; }
+%}
+%feature("python:sq_length", functype="lenfunc") T "ndw_swig_len_" #T;
 %feature("python:slot", "sq_item", functype="ssizeargfunc") T::__getitem__;
 %feature("python:slot", "sq_ass_item", functype="ssizeobjargproc") T::__setitem__;
 %feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
 %feature("python:compare", "Py_EQ") T::__eq__;
 %feature("python:compare", "Py_NE") T::__ne__;
+/* mutable sequences that compare equal to lists and tuples: unhashable, as
+ * a list (a hash could not stay equal to that of an equal tuple after
+ * __setitem__) */
+%feature("python:slot", "tp_hash", functype="hashfunc") T::__hash__;
 typedef struct T {} T;
 %extend T {
   T(PyObject *values = NULL) {
@@ -44,6 +53,11 @@ typedef struct T {} T;
   PyObject *__ne__(PyObject *other) {
     return ndw_py_geom_richcompare($self->v, D, SIGNED, other, Py_NE);
   }
+  Py_hash_t __hash__() {
+    PyErr_Format(PyExc_TypeError, "unhashable type: '%s' (a mutable sequence; use tuple(x))",
+                 #PYNAME);
+    return -1;
+  }
   static unsigned int GetSizeDimension() { return D; }
   static unsigned int GetIndexDimension() { return D; }
 }
@@ -53,7 +67,12 @@ typedef struct T {} T;
  * tuple, NumPy array) or a single int works as well as the wrapped object. */
 %define NDW_GEOMETRY_IN(T, D, SIGNED)
 %typemap(in) const T * (T tmp_, void *argp_ = 0) {
-  if (SWIG_IsOK(SWIG_ConvertPtr($input, &argp_, $descriptor(T *), 0))) {
+  if ($input == Py_None) { /* SWIG would pass NULL */
+    PyErr_SetString(PyExc_TypeError, "$symname(): argument $argnum must be a " #T
+                    "-like sequence of integers, not None");
+    SWIG_fail;
+  }
+  if (SWIG_IsOK(SWIG_ConvertPtr($input, &argp_, $descriptor(T *), 0)) && argp_ != NULL) {
     $1 = (T *)argp_;
   } else {
     if (ndw_py_geom_init(tmp_.v, D, SIGNED, $input) < 0) SWIG_fail;
@@ -98,9 +117,17 @@ typedef struct ndw_region_##D {} ndw_region_##D;
   ndw_size_##D GetSize() { return $self->size; }
   void SetIndex(PyObject *index) { (void)ndw_py_to_int64s(index, D, $self->index.v, "index"); }
   void SetSize(PyObject *size) { (void)ndw_py_to_sizes(size, D, $self->size.v, "size"); }
-  unsigned long long GetNumberOfPixels() {
-    unsigned long long n = 1;
-    for (unsigned i = 0; i < D; ++i) n *= $self->size.v[i];
+  /* exact (a Python int): a region object may describe more pixels than
+   * any image could hold */
+  PyObject *GetNumberOfPixels() {
+    PyObject *n = PyLong_FromLong(1);
+    for (unsigned i = 0; n != NULL && i < D; ++i) {
+      PyObject *s = PyLong_FromUnsignedLongLong($self->size.v[i]), *p;
+      p = s ? PyNumber_Multiply(n, s) : NULL;
+      Py_XDECREF(s);
+      Py_DECREF(n);
+      n = p;
+    }
     return n;
   }
   static unsigned int GetImageDimension() { return D; }

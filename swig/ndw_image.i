@@ -5,7 +5,12 @@
 %{
 /* -builtin instances are SwigPyObjects: ptr is the ndw_image. */
 static int ndw_swig_image_getbuffer(PyObject *self, Py_buffer *view, int flags) {
-  return ndw_py_image_getbuffer((ndw_image *)((SwigPyObject *)self)->ptr, self, view, flags);
+  ndw_image *p = (ndw_image *)ndw_swig_self(self);
+  if (p == NULL) {
+    view->obj = NULL;
+    return -1;
+  }
+  return ndw_py_image_getbuffer(p, self, view, flags);
 }
 static void ndw_swig_image_releasebuffer(PyObject *self, Py_buffer *view) {
   ndw_py_image_releasebuffer((ndw_image *)((SwigPyObject *)self)->ptr, view);

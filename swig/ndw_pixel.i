@@ -8,21 +8,19 @@
 }
 %enddef
 
-/* A module function: the images are marked as exported for the duration of
- * the call (so no other thread can re-allocate them), and the GIL is
- * released while the C body runs. */
-%define NDW_MODULE_CALL(NAME)
+/* A module function runs its C body with the GIL released, under the one
+ * locking rule (ndw_py_lock): both images count as exported for the whole
+ * call, so no other thread can re-allocate or free them meanwhile. */
+/* CHECKS: code run first, with the GIL (user sizes bounded before any work:
+ * ndw_py_check_radius for `radius` parameters). */
+%define NDW_MODULE_CALL(NAME, CHECKS)
 %exception NAME {
   ndw_image *ndw_in_ = (ndw_image *)arg1, *ndw_out_ = (ndw_image *)arg2;
-  if (ndw_py_check(ndw_image_export_acquire(ndw_in_)) < 0) SWIG_fail;
-  if (ndw_py_check(ndw_image_export_acquire(ndw_out_)) < 0) {
-    ndw_image_export_release(ndw_in_);
-    SWIG_fail;
-  }
+  CHECKS
+  if (ndw_py_lock(ndw_in_, ndw_out_) < 0) SWIG_fail;
   Py_BEGIN_ALLOW_THREADS
   $action
   Py_END_ALLOW_THREADS
-  ndw_image_export_release(ndw_in_);
-  ndw_image_export_release(ndw_out_);
+  ndw_py_unlock(ndw_in_, ndw_out_);
 }
 %enddef

@@ -1,6 +1,8 @@
 /* ndwrap's Python glue over the runtime-typed core (see ndw_py.h). */
 #include "ndw_py.h"
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 /* Copies at least this large run with the GIL released. */
@@ -60,6 +62,24 @@ PyObject *ndw_py_status(ndw_status status) {
   Py_RETURN_NONE;
 }
 
+void ndw_py_null_arg(const char *symname, int argnum, const char *cls) {
+  const char *dot = strrchr(cls, '.');
+  const char *name = dot ? dot + 1 : cls;
+  size_t n = strlen(name);
+  /* a method of `name`: SWIG's symbol is "<Class>_<method>" and self is 1 */
+  if (argnum == 1 && strncmp(symname, name, n) == 0 && symname[n] == '_') {
+    PyErr_Format(PyExc_TypeError,
+                 "%s.%s(): this %s object is not initialised (made without __init__, e.g. by "
+                 "%s.__new__, or by a subclass whose __init__ does not call super().__init__())",
+                 name, symname + n + 1, name, name);
+    return;
+  }
+  PyErr_Format(PyExc_TypeError,
+               "%s(): argument %d must be an initialised %s object, not None or an object "
+               "made without __init__",
+               symname, argnum, name);
+}
+
 /* ---- conversions ------------------------------------------------------- */
 
 /* A fast sequence of exactly n items, or NULL with TypeError/ValueError. */
@@ -81,19 +101,31 @@ static PyObject *ndw_py_fast(PyObject *seq, unsigned n, const char *what) {
   return fast;
 }
 
+/* All-or-nothing: `out` is written only when every item converted. */
 int ndw_py_to_int64s(PyObject *seq, unsigned n, int64_t *out, const char *what) {
-  PyObject *fast = ndw_py_fast(seq, n, what);
-  if (fast == NULL) return -1;
+  int64_t v[NDW_MAX_DIM + 1];
+  PyObject *fast;
+  if (n > NDW_MAX_DIM + 1) {
+    PyErr_Format(PyExc_ValueError, "%s: at most %d values", what, NDW_MAX_DIM + 1);
+    return -1;
+  }
+  if ((fast = ndw_py_fast(seq, n, what)) == NULL) return -1;
   for (unsigned i = 0; i < n; ++i) {
     PyObject *num = PyNumber_Index(PySequence_Fast_GET_ITEM(fast, i));
-    long long v;
+    long long x;
+    int overflow = 0;
     if (num == NULL) goto fail;
-    v = PyLong_AsLongLong(num);
+    x = PyLong_AsLongLongAndOverflow(num, &overflow);
     Py_DECREF(num);
-    if (v == -1 && PyErr_Occurred()) goto fail;
-    out[i] = v;
+    if (overflow) {
+      PyErr_Format(PyExc_OverflowError, "%s[%u] does not fit a 64-bit integer", what, i);
+      goto fail;
+    }
+    if (x == -1 && PyErr_Occurred()) goto fail;
+    v[i] = x;
   }
   Py_DECREF(fast);
+  memcpy(out, v, n * sizeof *out);
   return 0;
 fail:
   Py_DECREF(fast);
@@ -102,37 +134,47 @@ fail:
 
 int ndw_py_to_sizes(PyObject *seq, unsigned n, uint64_t *out, const char *what) {
   int64_t v[NDW_MAX_DIM + 1];
-  if (n > NDW_MAX_DIM + 1) return -1;
   if (ndw_py_to_int64s(seq, n, v, what) < 0) return -1;
-  for (unsigned i = 0; i < n; ++i) {
+  for (unsigned i = 0; i < n; ++i)
     if (v[i] < 0) {
       PyErr_Format(PyExc_ValueError, "%s[%u] = %lld is negative", what, i, (long long)v[i]);
       return -1;
     }
-    out[i] = (uint64_t)v[i];
-  }
+  for (unsigned i = 0; i < n; ++i) out[i] = (uint64_t)v[i];
   return 0;
+}
+
+/* A single number (not a sequence): a Python or NumPy scalar, anything with
+ * __float__ or __index__. */
+static int ndw_py_is_number(PyObject *obj) {
+  return PyFloat_Check(obj) || PyLong_Check(obj) ||
+         (!PySequence_Check(obj) && PyNumber_Check(obj) && !PyComplex_Check(obj));
 }
 
 int ndw_py_to_doubles(PyObject *obj, unsigned n, double *out, int allow_scalar,
                       const char *what) {
+  double v[NDW_MAX_DIM * NDW_MAX_DIM];
   PyObject *fast;
-  if (allow_scalar && (PyFloat_Check(obj) || PyLong_Check(obj))) {
-    double v = PyFloat_AsDouble(obj);
-    if (v == -1.0 && PyErr_Occurred()) return -1;
-    for (unsigned i = 0; i < n; ++i) out[i] = v;
+  if (n > NDW_MAX_DIM * NDW_MAX_DIM) {
+    PyErr_Format(PyExc_ValueError, "%s: too many values", what);
+    return -1;
+  }
+  if (allow_scalar && ndw_py_is_number(obj)) {
+    double x = PyFloat_AsDouble(obj);
+    if (x == -1.0 && PyErr_Occurred()) return -1;
+    for (unsigned i = 0; i < n; ++i) out[i] = x;
     return 0;
   }
-  fast = ndw_py_fast(obj, n, what);
-  if (fast == NULL) return -1;
+  if ((fast = ndw_py_fast(obj, n, what)) == NULL) return -1;
   for (unsigned i = 0; i < n; ++i) {
-    out[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(fast, i));
-    if (out[i] == -1.0 && PyErr_Occurred()) {
+    v[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(fast, i));
+    if (v[i] == -1.0 && PyErr_Occurred()) {
       Py_DECREF(fast);
       return -1;
     }
   }
   Py_DECREF(fast);
+  memcpy(out, v, n * sizeof *out);
   return 0;
 }
 
@@ -247,6 +289,12 @@ int ndw_py_to_component(ndw_pixel_type t, PyObject *obj, void *out) {
     }
     v = PyFloat_AsDouble(obj);
     if (v == -1.0 && PyErr_Occurred()) return -1;
+    if (info->size == 4 && isfinite(v) && (v > FLT_MAX || v < -FLT_MAX)) {
+      /* C leaves this conversion undefined; NumPy gives inf with a warning */
+      PyErr_Format(PyExc_OverflowError, "value %R is out of range for pixel type %s (%s)", obj,
+                   info->code, info->numpy);
+      return -1;
+    }
     if (info->size == 4)
       *(float *)out = (float)v;
     else
@@ -274,7 +322,8 @@ int ndw_py_to_component(ndw_pixel_type t, PyObject *obj, void *out) {
 PyObject *ndw_py_from_component(ndw_pixel_type t, const void *p) {
   const ndw_pixel_info *info = ndw_pixel_type_info(t);
   switch (info->kind) {
-  case 'b': return PyBool_FromLong(*(const ndw_bool *)p);
+  case 'b': /* any non-zero byte is true: foreign memory may hold 2 (reading it as bool is UB) */
+    return PyBool_FromLong(*(const unsigned char *)p != 0);
   case 'i':
     switch (info->size) {
     case 1: return PyLong_FromLong(*(const int8_t *)p);
@@ -348,14 +397,18 @@ static PyObject *ndw_py_from_pixel(const ndw_image *im, const void *p) {
   return tuple;
 }
 
-/* Room for one pixel, on the stack when small. */
+/* Room for one pixel, on the stack when small.  Callers check first that
+ * the image holds at least one pixel of this size (allocated, index inside
+ * the region), so the size is bounded by memory the image already has. */
 typedef struct ndw_py_pixel_buf {
   char small[256];
   void *p;
+  unsigned components; /* the layout the pixel was converted for */
 } ndw_py_pixel_buf;
 
 static void *ndw_py_pixel_alloc(ndw_py_pixel_buf *b, const ndw_image *im) {
   size_t bytes = ndw_image_components(im) * ndw_pixel_type_size(ndw_image_pixel_type(im));
+  b->components = ndw_image_components(im);
   b->p = bytes <= sizeof b->small ? b->small : PyMem_Malloc(bytes);
   if (b->p == NULL) PyErr_NoMemory();
   return b->p;
@@ -363,6 +416,49 @@ static void *ndw_py_pixel_alloc(ndw_py_pixel_buf *b, const ndw_image *im) {
 
 static void ndw_py_pixel_free(ndw_py_pixel_buf *b) {
   if (b->p != NULL && b->p != b->small) PyMem_Free(b->p);
+}
+
+/* Converting a Python value may run Python code (__float__, __index__,
+ * __iter__) that changes the image: re-check the layout the pixel was
+ * converted for before any C code copies it into the image. */
+static int ndw_py_pixel_still_fits(const ndw_py_pixel_buf *b, const ndw_image *im) {
+  if (ndw_image_components(im) == b->components) return 0;
+  PyErr_Format(PyExc_RuntimeError,
+               "the image changed while the pixel value was converted (components per pixel "
+               "%u -> %u); nothing was written",
+               b->components, ndw_image_components(im));
+  return -1;
+}
+
+/* ---- the one locking rule ------------------------------------------------ */
+
+int ndw_py_lock(ndw_image *a, ndw_image *b) {
+  if (ndw_py_check(ndw_image_export_acquire(a)) < 0) return -1;
+  if (b != NULL && b != a && ndw_py_check(ndw_image_export_acquire(b)) < 0) {
+    ndw_image_export_release(a);
+    return -1;
+  }
+  return 0;
+}
+
+int ndw_py_check_radius(const ndw_image *input, const uint64_t *radius, const char *what) {
+  uint64_t size[NDW_MAX_DIM];
+  static const char axes[] = "xyzt";
+  ndw_image_get_size(input, size);
+  for (unsigned i = 0; i < ndw_image_dimension(input); ++i)
+    if (radius[i] > size[i]) {
+      PyErr_Format(PyExc_ValueError,
+                   "%s[%u] = %llu is larger than the input image along %c (size %llu)", what, i,
+                   (unsigned long long)radius[i], i < 4 ? axes[i] : '?',
+                   (unsigned long long)size[i]);
+      return -1;
+    }
+  return 0;
+}
+
+void ndw_py_unlock(ndw_image *a, ndw_image *b) {
+  ndw_image_export_release(a);
+  if (b != NULL && b != a) ndw_image_export_release(b);
 }
 
 /* ---- images -------------------------------------------------------------- */
@@ -404,21 +500,50 @@ PyObject *ndw_py_image_allocate(ndw_image *im, int initialize) {
   return ndw_py_status(ndw_image_allocate(im, initialize));
 }
 
+/* Fail early, before a pixel is built, when the image cannot be written. */
+static int ndw_py_image_writable(const ndw_image *im, const char *what) {
+  if (!ndw_image_is_allocated(im)) {
+    PyErr_Format(PyExc_RuntimeError, "%s: the image is not allocated: call Allocate() first",
+                 what);
+    return -1;
+  }
+  if (ndw_image_is_readonly(im)) {
+    PyErr_Format(PyExc_ValueError, "%s: the image views read-only memory", what);
+    return -1;
+  }
+  return 0;
+}
+
 PyObject *ndw_py_image_fill(ndw_image *im, PyObject *value) {
   ndw_py_pixel_buf b;
   ndw_status st;
   uint64_t bytes;
+  if (ndw_py_image_writable(im, "FillBuffer") < 0) return NULL;
+  if (ndw_image_number_of_pixels(im) == 0) {
+    /* nothing to write: check the value, but build no pixel (the component
+     * count of an empty vector image is not bounded by any memory) */
+    char one[16];
+    if (!ndw_image_is_vector(im) || !PySequence_Check(value))
+      return ndw_py_to_component(ndw_image_pixel_type(im), value, one) < 0 ? NULL
+                                                                           : ndw_py_status(NDW_OK);
+    Py_RETURN_NONE;
+  }
   if (ndw_py_pixel_alloc(&b, im) == NULL) return NULL;
-  if (ndw_py_to_pixel(im, value, b.p, 1) < 0) {
+  if (ndw_py_to_pixel(im, value, b.p, 1) < 0 || ndw_py_pixel_still_fits(&b, im) < 0) {
     ndw_py_pixel_free(&b);
     return NULL;
   }
   bytes = ndw_image_number_of_pixels(im) * ndw_image_components(im) *
           ndw_pixel_type_size(ndw_image_pixel_type(im));
   if (bytes >= NDW_PY_NOGIL_BYTES) {
+    if (ndw_py_lock(im, NULL) < 0) { /* converting the value may have dropped the buffer */
+      ndw_py_pixel_free(&b);
+      return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     st = ndw_image_fill(im, b.p);
     Py_END_ALLOW_THREADS
+    ndw_py_unlock(im, NULL);
   } else {
     st = ndw_image_fill(im, b.p);
   }
@@ -429,8 +554,10 @@ PyObject *ndw_py_image_fill(ndw_image *im, PyObject *value) {
 PyObject *ndw_py_image_get_pixel(ndw_image *im, PyObject *index) {
   int64_t idx[NDW_MAX_DIM];
   ndw_py_pixel_buf b;
+  void *where;
   PyObject *result = NULL;
   if (ndw_py_to_int64s(index, ndw_image_dimension(im), idx, "index") < 0) return NULL;
+  if (ndw_py_check(ndw_image_pixel_pointer(im, idx, &where)) < 0) return NULL;
   if (ndw_py_pixel_alloc(&b, im) == NULL) return NULL;
   if (ndw_py_check(ndw_image_get_pixel(im, idx, b.p)) == 0) result = ndw_py_from_pixel(im, b.p);
   ndw_py_pixel_free(&b);
@@ -440,10 +567,15 @@ PyObject *ndw_py_image_get_pixel(ndw_image *im, PyObject *index) {
 PyObject *ndw_py_image_set_pixel(ndw_image *im, PyObject *index, PyObject *value) {
   int64_t idx[NDW_MAX_DIM];
   ndw_py_pixel_buf b;
+  void *where;
   PyObject *result = NULL;
   if (ndw_py_to_int64s(index, ndw_image_dimension(im), idx, "index") < 0) return NULL;
+  if (ndw_py_image_writable(im, "SetPixel") < 0) return NULL;
+  if (ndw_py_check(ndw_image_pixel_pointer(im, idx, &where)) < 0) return NULL;
   if (ndw_py_pixel_alloc(&b, im) == NULL) return NULL;
-  if (ndw_py_to_pixel(im, value, b.p, 0) == 0) result = ndw_py_status(ndw_image_set_pixel(im, idx, b.p));
+  /* the C call re-checks the index against the region after the conversion */
+  if (ndw_py_to_pixel(im, value, b.p, 0) == 0 && ndw_py_pixel_still_fits(&b, im) == 0)
+    result = ndw_py_status(ndw_image_set_pixel(im, idx, b.p));
   ndw_py_pixel_free(&b);
   return result;
 }
@@ -552,35 +684,104 @@ static void ndw_py_release_pybuffer(void *context) {
   PyGILState_Release(g);
 }
 
-/* Acquire obj's buffer (strides and format) into a heap Py_buffer. */
+/* The one acquisition path (DESIGN.md "Safety rules"): every Python object
+ * that reaches C as pixels comes through here.  It asks for strides and the
+ * format (and writability when `writable`), then checks what the exporter
+ * gave before anything reads through it:
+ *   - an exporter that refuses a dtype (NumPy's datetime64, ...) is a
+ *     TypeError, like every other unsupported element type;
+ *   - no suboffsets; len == product(shape) * itemsize, without overflow;
+ *   - no strides means C-contiguous (the buffer protocol's rule; ctypes
+ *     arrays give none): they are filled in here;
+ *   - an empty buffer may have a NULL pointer: it gets a harmless one;
+ *   - then ndw_buffer_check (C): rank, item size, shapes >= 0, and a byte
+ *     extent that fits a ptrdiff_t, so no stride arithmetic can overflow.
+ * The Py_buffer lives on the heap, for as long as the view that holds it;
+ * on every error it is released here. */
+static char ndw_py_empty_buffer[16];
+
 static Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
   Py_buffer *pb = PyMem_Malloc(sizeof *pb);
+  const uint64_t limit = (uint64_t)PTRDIFF_MAX;
+  uint64_t count = 1;
   if (pb == NULL) {
     PyErr_NoMemory();
     return NULL;
   }
   if (PyObject_GetBuffer(obj, pb, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
     PyMem_Free(pb);
-    return NULL;
-  }
-  if (pb->ndim > NDW_MAX_DIM + 1) {
-    PyErr_Format(PyExc_ValueError, "arrays of more than %d dimensions are not supported",
-                 NDW_MAX_DIM + 1);
-    PyBuffer_Release(pb);
-    PyMem_Free(pb);
+    if (PyErr_ExceptionMatches(PyExc_ValueError)) { /* NumPy: "cannot include dtype 'M'" */
+      PyObject *type, *value, *tb;
+      PyErr_Fetch(&type, &value, &tb);
+      PyErr_NormalizeException(&type, &value, &tb);
+      PyErr_Format(PyExc_TypeError, "a %.100s cannot be used as pixels: %S",
+                   Py_TYPE(obj)->tp_name, value);
+      Py_XDECREF(type);
+      Py_XDECREF(value);
+      Py_XDECREF(tb);
+    }
     return NULL;
   }
   memset(d, 0, sizeof *d);
-  d->data = pb->buf;
+  if (pb->ndim < 0 || pb->ndim > NDW_MAX_DIM + 1) {
+    PyErr_Format(PyExc_ValueError, "arrays of %d dimensions are not supported (0..%d)", pb->ndim,
+                 NDW_MAX_DIM + 1);
+    goto fail;
+  }
+  if (pb->suboffsets != NULL) {
+    PyErr_SetString(PyExc_TypeError, "indirect (PIL-style) buffers are not supported");
+    goto fail;
+  }
+  if (pb->itemsize <= 0 || pb->len < 0) {
+    PyErr_Format(PyExc_ValueError, "the %.100s exporter reports itemsize %zd, len %zd",
+                 Py_TYPE(obj)->tp_name, pb->itemsize, pb->len);
+    goto fail;
+  }
   d->ndim = pb->ndim;
   d->itemsize = (size_t)pb->itemsize;
   d->readonly = pb->readonly;
-  d->format = pb->format;
+  d->format = pb->format != NULL ? pb->format : "B";
   for (int i = 0; i < pb->ndim; ++i) {
-    d->shape[i] = pb->shape[i];
-    d->strides[i] = pb->strides[i];
+    Py_ssize_t n = pb->shape != NULL ? pb->shape[i] : pb->len / pb->itemsize;
+    if (n < 0) {
+      PyErr_Format(PyExc_ValueError, "the %.100s exporter reports shape[%d] = %zd",
+                   Py_TYPE(obj)->tp_name, i, n);
+      goto fail;
+    }
+    d->shape[i] = n;
+    if (count != 0) count = n == 0 ? 0 : (count > limit / (uint64_t)n ? limit + 1 : count * (uint64_t)n);
   }
+  if (count > limit / (uint64_t)pb->itemsize || count * (uint64_t)pb->itemsize != (uint64_t)pb->len) {
+    PyErr_Format(PyExc_ValueError,
+                 "the %.100s exporter is inconsistent: len %zd is not product(shape) * itemsize",
+                 Py_TYPE(obj)->tp_name, pb->len);
+    goto fail;
+  }
+  /* the exporter's strides, or C-contiguous ones */
+  {
+    uint64_t next = (uint64_t)pb->itemsize;
+    for (int i = pb->ndim - 1; i >= 0; --i) {
+      uint64_t n = d->shape[i] > 0 ? (uint64_t)d->shape[i] : 1;
+      if (pb->strides != NULL) {
+        d->strides[i] = pb->strides[i];
+      } else if (next > limit) {
+        PyErr_SetString(PyExc_ValueError, "the buffer's byte extent overflows");
+        goto fail;
+      } else {
+        d->strides[i] = (ptrdiff_t)next;
+      }
+      next = next > limit / n ? limit + 1 : next * n;
+    }
+  }
+  d->data = pb->buf;
+  if (d->data == NULL && count == 0)
+    d->data = ndw_py_empty_buffer; /* nothing is ever read from an empty buffer */
+  if (ndw_py_check(ndw_buffer_check(d)) < 0) goto fail;
   return pb;
+fail:
+  PyBuffer_Release(pb);
+  PyMem_Free(pb);
+  return NULL;
 }
 
 ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObject *obj,
@@ -604,31 +805,50 @@ ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObjec
 ndw_image *ndw_py_image_copy(ndw_image *im) {
   ndw_image *out = NULL;
   ndw_status st;
+  if (ndw_py_lock(im, NULL) < 0) return NULL;
   Py_BEGIN_ALLOW_THREADS
   st = ndw_image_duplicate(im, &out);
   Py_END_ALLOW_THREADS
+  ndw_py_unlock(im, NULL);
   if (ndw_py_check(st) < 0) return NULL;
   return out;
 }
 
 PyObject *ndw_py_image_copy_into(ndw_image *im, PyObject *target) {
-  Py_buffer pb;
-  ndw_buffer_desc d;
+  ndw_buffer_desc d, want;
+  Py_buffer *pb;
   ndw_status st;
-  uint64_t want = ndw_image_number_of_pixels(im) * ndw_image_components(im) *
-                  ndw_pixel_type_size(ndw_image_pixel_type(im));
-  if (ndw_image_describe_buffer(im, 0, &d) != NDW_OK) return ndw_py_raise(ndw_last_status());
-  if (PyObject_GetBuffer(target, &pb, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) return NULL;
-  if ((uint64_t)pb.len != want) {
-    PyBuffer_Release(&pb);
-    PyErr_Format(PyExc_ValueError, "target holds %zd bytes, the image %llu", pb.len,
-                 (unsigned long long)want);
+  int ok;
+  if (ndw_image_describe_buffer(im, 0, &want) != NDW_OK) return ndw_py_raise(ndw_last_status());
+  if ((pb = ndw_py_acquire(target, 1, &d)) == NULL) return NULL;
+  /* the target: the image's array shape and item size, C-contiguous */
+  ok = d.ndim == want.ndim && d.itemsize == want.itemsize && !d.readonly;
+  {
+    ptrdiff_t expect = (ptrdiff_t)d.itemsize;
+    for (int i = d.ndim - 1; ok && i >= 0; --i) {
+      ok = d.shape[i] == want.shape[i] && (d.shape[i] <= 1 || d.strides[i] == expect);
+      expect *= (ptrdiff_t)d.shape[i];
+    }
+  }
+  if (!ok) {
+    PyErr_SetString(PyExc_ValueError,
+                    "the target must be a writable C-contiguous buffer of the image's shape "
+                    "and item size");
+    PyBuffer_Release(pb);
+    PyMem_Free(pb);
+    return NULL;
+  }
+  if (ndw_py_lock(im, NULL) < 0) {
+    PyBuffer_Release(pb);
+    PyMem_Free(pb);
     return NULL;
   }
   Py_BEGIN_ALLOW_THREADS
-  st = ndw_image_copy_to_contiguous(im, pb.buf);
+  st = ndw_image_copy_to_contiguous(im, d.data);
   Py_END_ALLOW_THREADS
-  PyBuffer_Release(&pb);
+  ndw_py_unlock(im, NULL);
+  PyBuffer_Release(pb);
+  PyMem_Free(pb);
   return ndw_py_status(st);
 }
 
@@ -899,7 +1119,7 @@ int ndw_py_geom_init(void *v, unsigned n, int is_signed, PyObject *values) {
     memset(v, 0, n * 8);
     return 0;
   }
-  if (PyLong_Check(values)) { /* Size3(5) fills, like Fill(5) */
+  if (PyIndex_Check(values) && !PySequence_Check(values)) { /* Size3(5) fills, like Fill(5) */
     for (unsigned i = 0; i < n; ++i)
       if (ndw_py_geom_setitem(v, n, is_signed, (Py_ssize_t)i, values) < 0) return -1;
     return 0;

@@ -26,6 +26,11 @@ int ndw_py_check(ndw_status status);
 /** Py_None for NDW_OK (new reference), else NULL via ndw_py_raise. */
 PyObject *ndw_py_status(ndw_status status);
 
+/** TypeError for a NULL pointer argument `argnum` (1-based, `self` first
+ *  for methods) of SWIG wrapper `symname`: None was passed, or an object
+ *  that was never initialised (T.__new__(T)).  `cls`: the expected class. */
+void ndw_py_null_arg(const char *symname, int argnum, const char *cls);
+
 /* ---- conversions ------------------------------------------------------- */
 int ndw_py_to_int64s(PyObject *seq, unsigned n, int64_t *out, const char *what);
 int ndw_py_to_sizes(PyObject *seq, unsigned n, uint64_t *out, const char *what);
@@ -39,6 +44,24 @@ PyObject *ndw_py_tuple_double(const double *v, unsigned n);
  *  integers raise OverflowError, floats for integer types raise TypeError). */
 int ndw_py_to_component(ndw_pixel_type t, PyObject *obj, void *out);
 PyObject *ndw_py_from_component(ndw_pixel_type t, const void *p);
+
+/* ---- the one locking rule ------------------------------------------------
+ * C work that runs with the GIL released marks every image it touches as
+ * exported for its whole duration, exactly as a live NumPy view does, so a
+ * concurrent SetRegions / Allocate / SetNumberOfComponentsPerPixel / free
+ * gets BufferError and never frees memory under running code:
+ *
+ *     if (ndw_py_lock(a, b) < 0) return NULL;    (b may be NULL or == a)
+ *     Py_BEGIN_ALLOW_THREADS ... Py_END_ALLOW_THREADS
+ *     ndw_py_unlock(a, b);
+ *
+ * ndw_py_lock fails (RuntimeError, nothing held) for an unallocated image. */
+int ndw_py_lock(ndw_image *a, ndw_image *b);
+/** A `radius` parameter of a module function: each element at most the
+ *  input's size on that axis (so the work it drives is bounded by the
+ *  image); ValueError naming `what` otherwise. */
+int ndw_py_check_radius(const ndw_image *input, const uint64_t *radius, const char *what);
+void ndw_py_unlock(ndw_image *a, ndw_image *b);
 
 /* ---- images -------------------------------------------------------------- */
 ndw_image *ndw_py_image_new(ndw_pixel_type t, unsigned dim, int vector);

@@ -3,7 +3,18 @@
 
 %{
 static int ndw_swig_vnl_getbuffer(PyObject *self, Py_buffer *view, int flags) {
-  return ndw_py_vnl_getbuffer((ndw_vnl *)((SwigPyObject *)self)->ptr, self, view, flags);
+  ndw_vnl *p = (ndw_vnl *)ndw_swig_self(self);
+  if (p == NULL) {
+    view->obj = NULL;
+    return -1;
+  }
+  return ndw_py_vnl_getbuffer(p, self, view, flags);
+}
+/* len(): a plain slot function (SWIG's lenfunc closure dereferences the
+ * NULL result of a failing __len__, e.g. on an uninitialised object) */
+static Py_ssize_t ndw_swig_vnl_len(PyObject *self) {
+  ndw_vnl *p = (ndw_vnl *)ndw_swig_self(self);
+  return p ? (Py_ssize_t)ndw_vnl_rows(p) : -1;
 }
 static void ndw_swig_vnl_releasebuffer(PyObject *self, Py_buffer *view) {
   ndw_py_vnl_releasebuffer((ndw_vnl *)((SwigPyObject *)self)->ptr, view);
@@ -15,7 +26,7 @@ static void ndw_swig_vnl_releasebuffer(PyObject *self, Py_buffer *view) {
 %feature("python:bf_getbuffer", functype="getbufferproc") T "ndw_swig_vnl_getbuffer";
 %feature("python:bf_releasebuffer", functype="releasebufferproc") T "ndw_swig_vnl_releasebuffer";
 %feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
-%feature("python:slot", "sq_length", functype="lenfunc") T::__len__;
+%feature("python:sq_length", functype="lenfunc") T "ndw_swig_vnl_len";
 %rename(fill) T::py_fill;
 %rename(size) T::py_size;
 %rename(set_size) T::py_set_size;

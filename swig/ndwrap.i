@@ -8,6 +8,7 @@
 %}
 
 %include "ndw_status.i"
+%include "ndw_args.i"
 %include "ndw_geometry.i"
 %include "ndw_protocols.i"
 %include "ndw_dlpack.i"

@@ -148,6 +148,13 @@ def test_copy_true_is_always_independent():
     assert img2.GetPixel((0, 0, 0)) == 0
     with pytest.raises(ValueError, match="copy must be"):
         PB.GetArrayFromImage(img2, copy="yes")
+    # copy= is read once with Python's truth rules (as NumPy): never `is True`
+    for yes in (np.True_, 1):
+        assert not np.shares_memory(PB.GetArrayFromImage(img2, copy=yes), np.asarray(img2))
+        assert not np.shares_memory(np.asarray(PB.GetImageFromArray(arr, copy=yes)), arr)
+    for no in (np.False_, 0):
+        assert np.shares_memory(PB.GetArrayFromImage(img2, copy=no), np.asarray(img2))
+        assert np.shares_memory(np.asarray(PB.GetImageFromArray(arr, copy=no)), arr)
 
 
 def test_snake_case_helpers_keep_itk5_meaning():
@@ -238,8 +245,12 @@ def test_bad_shapes():
         PB.GetImageFromArray(np.zeros((3, 4), np.float32))
     with pytest.raises(ValueError, match="is_vector"):
         ndwrap.image_from_array(np.zeros(4, np.float32), is_vector=True)
-    with pytest.raises(ValueError, match="empty"):
-        PB.GetImageFromArray(np.zeros((0, 3, 4), np.float32))
+    empty = PB.GetImageFromArray(np.zeros((0, 3, 4), np.float32))  # ITK allows empty regions
+    assert tuple(empty.GetLargestPossibleRegion().GetSize()) == (4, 3, 0)
+    assert np.asarray(empty).shape == (0, 3, 4)
+    with pytest.raises(ValueError, match="at least one component"):
+        ndwrap.PyBuffer[ndwrap.VectorImage[ndwrap.F, 3]].GetImageFromArray(
+            np.zeros((2, 3, 4, 0), np.float32))
     with pytest.raises(ValueError, match="VectorImage"):
         PB.GetImageFromArray(np.zeros((2, 3, 4, 3), np.float32), is_vector=True)
     with pytest.raises(TypeError, match="expected a ImageF3"):

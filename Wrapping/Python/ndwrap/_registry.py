@@ -123,6 +123,8 @@ def pixel_type_of(obj):
         return obj
     if isinstance(obj, str):
         return ctype(obj)
+    if obj is None:  # np.dtype(None) would be float64
+        raise TypeError("not a pixel type: None (use ndwrap.F, ndwrap.ctype('float'), ...)")
     np = sys.modules.get("numpy")
     if np is not None:
         try:

@@ -47,18 +47,30 @@ def _pick_keep_axes(keepAxes, keep_axes):
     return bool(keep_axes) if keep_axes is not None else bool(keepAxes)
 
 
-def _check_copy_arg(copy):
-    if copy not in (None, True, False):
+def _copy_flag(copy):
+    """``copy=`` read once: None stays None (share when possible), anything
+    else by Python's truth rules (``np.True_``, ``1`` and ``True`` copy;
+    ``np.False_``, ``0`` and ``False`` never copy); strings are refused,
+    as NumPy refuses them (``copy="no"`` would otherwise read as true)."""
+    if copy is None:
+        return None
+    if isinstance(copy, (str, bytes)):
         raise ValueError(f"copy must be None, True or False, not {copy!r}")
+    return bool(copy)
 
 
 def _array_view(image, keep):
     # np.asarray() of an exporter whose getbuffer fails silently falls back
-    # to a 0-d object array: check first.
+    # to a 0-d object array: check first (the common, cheap case) ...
     if not image._is_allocated():
         raise RuntimeError(f"{type(image).__name__}: the image is not allocated: "
                            "call Allocate() first")
     a = (_np or _numpy()).asarray(image)
+    if a.dtype.hasobject:
+        # ... and after: another thread may have dropped the buffer in between.
+        # memoryview() raises the exporter's own error.
+        memoryview(image).release()
+        raise BufferError(f"{type(image).__name__}: the image changed during the export")
     if keep:
         vector = _reg._CLASS_INFO[type(image)][0] == "VectorImage"
         a = a.transpose(_keep_axes_perm(a.ndim, vector)) if vector else a.T
@@ -93,52 +105,49 @@ def _why_not_viewable(np, a, pixel, vector):
 def _import(image_type, arr, is_vector, copy, keep):
     """Shared body of GetImageFromArray / GetImageViewFromArray.
 
-    `copy`: None (share if possible), True (always copy), False (never)."""
+    `copy` (already read by _copy_flag): None (share if possible), True
+    (always copy), False (never)."""
     pixel, dim, vector = _reg.image_info(image_type)
     np = _numpy()
     src = arr
     if keep:
         a0 = np.asarray(arr)
         src = a0.transpose(_keep_axes_perm(a0.ndim, vector or is_vector))
+    failure = None
     if copy is not True:
         try:
             return image_type._view(src, is_vector)
         except TypeError as e:
             failure = e
-    else:
-        failure = None
     # Slow path: a copy (asked for, or needed); or a precise error.
     a = np.asarray(src)
     _reg.pixel_type_of_dtype(a.dtype)  # TypeError naming the dtype and listing wrapped types
     private = not _has_buffer(src)  # a list, a scalar...: np.asarray made a new array
-    reason = None
-    if failure is not None:
-        if private:
-            if copy is False:
-                raise TypeError(
-                    f"cannot view a {type(src).__name__} as {image_type.__name__}: it has no "
-                    "memory to share (no buffer protocol); GetImageFromArray / image_from_array copy")
-            reason = f"a {type(src).__name__} has no memory to share"
-        else:
-            reason = _why_not_viewable(np, a, pixel, vector or is_vector)
-            if reason is None:
-                raise failure  # not about dtype or layout: nothing a copy fixes
+    reason = _why_not_viewable(np, a, pixel, vector or is_vector)
+    if failure is not None and reason is None and not private:
+        raise failure  # not about dtype or layout: nothing a copy fixes
     if copy is False:
+        if private:
+            raise TypeError(
+                f"cannot view a {type(src).__name__} as {image_type.__name__}: it has no "
+                "memory to share (no buffer protocol); GetImageFromArray / image_from_array copy")
         error = _reg.DTypeMismatchError if a.dtype.newbyteorder("=") != pixel.dtype \
             else _reg.CopyRequiredError
         raise error(f"cannot view the array as {image_type.__name__} without a copy: {reason} "
                     "(copy=False)")
     want = pixel.dtype
-    if a.dtype != want or (reason is not None and not private):
-        if not np.can_cast(a.dtype.newbyteorder("="), want, casting="same_kind"):
-            raise TypeError(
-                f"cannot convert an array of {a.dtype} to {image_type.__name__} pixels "
-                f"({pixel.numpy_name}) without changing the kind of value; convert it explicitly")
-        # a private converted copy: the image is its only user
-        return image_type._view(np.array(a, dtype=want, order="C", copy=True), is_vector)
-    if private:
-        return image_type._view(a, is_vector)
-    return image_type._view(a, is_vector)._copy()
+    if a.dtype.newbyteorder("=") != want and not np.can_cast(
+            a.dtype.newbyteorder("="), want, casting="same_kind"):
+        raise TypeError(
+            f"cannot convert an array of {a.dtype} to {image_type.__name__} pixels "
+            f"({pixel.numpy_name}) without changing the kind of value; convert it explicitly")
+    if reason is None:
+        if private:  # np.asarray made it: the image may keep it
+            return image_type._view(a, is_vector)
+        return image_type._view(a, is_vector)._copy()  # ndwrap's copy, GIL released
+    # another dtype or byte order, misaligned data, a broadcast component
+    # axis: NumPy's converting copy into C order, which the image then owns
+    return image_type._view(np.array(a, dtype=want, order="C", copy=True), is_vector)
 
 
 def _has_buffer(obj):
@@ -186,9 +195,8 @@ class _PyBufferBase:
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         keep = keepAxes if keep_axes is None else keep_axes
-        if copy is None or copy is False:
+        if copy is None or not _copy_flag(copy):
             return _array_view(image, keep)
-        _check_copy_arg(copy)
         return _array_copy(image, keep)
 
     @classmethod
@@ -210,8 +218,8 @@ class _PyBufferBase:
                 return cls.ImageType._view(arr, is_vector)
             except TypeError:
                 pass  # a copy may help: decided below
-        _check_copy_arg(copy)
-        return _import(cls.ImageType, arr, is_vector, copy, _pick_keep_axes(keepAxes, keep_axes))
+        return _import(cls.ImageType, arr, is_vector, _copy_flag(copy),
+                       _pick_keep_axes(keepAxes, keep_axes))
 
 
 class _PyBufferTemplate:

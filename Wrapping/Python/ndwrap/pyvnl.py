@@ -36,7 +36,7 @@ What is viewed and what is copied:
 from __future__ import annotations
 
 from . import _registry as _reg
-from .pybuffer import _check_copy_arg, _numpy
+from .pybuffer import _copy_flag, _numpy
 
 __all__ = ["PyVnl", "array_from_vnl_vector", "array_view_from_vnl_vector",
            "vnl_vector_from_array", "vnl_vector_view_from_array", "array_from_vnl_matrix",
@@ -65,8 +65,6 @@ def _from_array(cls, pixel, ndim, arr, copy):
     a = np.asarray(arr)
     if a.ndim != ndim:
         raise ValueError(f"a {kind} needs an array of {ndim} dimension(s), not {a.ndim}")
-    if a.size == 0:
-        raise ValueError(f"cannot make a {kind} from an empty array (shape {a.shape})")
     got = _reg.pixel_type_of_dtype(a.dtype)  # TypeError listing wrapped types
     want = pixel.dtype
     if a.dtype.newbyteorder("=") != want:
@@ -108,7 +106,7 @@ class _PyVnlBase:
     @classmethod
     def GetArrayFromVnlVector(cls, v, copy=None):
         cls._check(v, cls.VectorType)
-        _check_copy_arg(copy)
+        copy = _copy_flag(copy)
         return _copy_of(v) if copy else _view_of(v)
 
     @classmethod
@@ -117,7 +115,7 @@ class _PyVnlBase:
 
     @classmethod
     def GetVnlVectorFromArray(cls, arr, copy=None):
-        _check_copy_arg(copy)
+        copy = _copy_flag(copy)
         return _from_array(cls.VectorType, cls.ElementType, 1, arr, copy)
 
     @classmethod
@@ -128,7 +126,7 @@ class _PyVnlBase:
     @classmethod
     def GetArrayFromVnlMatrix(cls, m, copy=None):
         cls._check(m, cls.MatrixType)
-        _check_copy_arg(copy)
+        copy = _copy_flag(copy)
         return _copy_of(m) if copy else _view_of(m)
 
     @classmethod
@@ -137,7 +135,7 @@ class _PyVnlBase:
 
     @classmethod
     def GetVnlMatrixFromArray(cls, arr, copy=None):
-        _check_copy_arg(copy)
+        copy = _copy_flag(copy)
         return _from_array(cls.MatrixType, cls.ElementType, 2, arr, copy)
 
 

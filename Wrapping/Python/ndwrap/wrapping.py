@@ -66,7 +66,13 @@ class _Instance:
 
     def __call__(self, image, *args, **kwargs):
         params = self._bind(args, kwargs)
-        as_array = not isinstance(image, self.InputImageType)
+        as_array = type(image) is not self.InputImageType
+        if as_array and type(image) in _reg._CLASS_INFO:
+            # an ndwrap object of another type is never silently re-read as an array
+            raise TypeError(f"{self.__name__} takes a {self.InputImageType.__name__}, "
+                            f"not a {type(image).__name__}; pick the instance for it "
+                            f"({self.template.__name__}[{type(image).__name__}, ...]) or "
+                            "CastImage it first")
         if as_array:
             vector = _reg.image_info(self.InputImageType)[2]
             image = _pb.PyBuffer[self.InputImageType].GetImageFromArray(image, is_vector=vector)
@@ -101,7 +107,7 @@ class FunctionTemplate:
         inst = _Instance(self, in_type, out_type, c_function)
         key = (in_type, out_type) if self.pairs else in_type
         self._by_key[key] = inst
-        self._by_input.setdefault(in_type, inst)  # the first output type is the default
+        self._by_input.setdefault(in_type, []).append(inst)
 
     def _wrapped_text(self):
         if self.pairs:
@@ -120,10 +126,23 @@ class FunctionTemplate:
             if inst is None:
                 raise self._missing(f"[{_name(key[0])}, {_name(key[1])}]")
             return inst
-        inst = self._by_input.get(key)
-        if inst is None:
+        insts = self._by_input.get(key)
+        if insts is None:
             raise self._missing(f"[{_name(key)}]")
-        return inst
+        return self._default(key, insts)
+
+    def _default(self, in_type, insts):
+        """The instance for an input type given alone: the only one, or the
+        one whose output type is the input type; otherwise ambiguous."""
+        if len(insts) == 1:
+            return insts[0]
+        for inst in insts:
+            if inst.OutputImageType is in_type:
+                return inst
+        outs = ", ".join(i.OutputImageType.__name__ for i in insts)
+        raise TypeError(f"{self.__module__}.{self.__name__}[{in_type.__name__}] is ambiguous: "
+                        f"give the output type too (output_type=, or [{in_type.__name__}, Out]); "
+                        f"wrapped outputs: {outs}")
 
     def __call__(self, image, *args, output_type=None, **kwargs):
         """Pick the instantiation from the input (an image or an array)."""

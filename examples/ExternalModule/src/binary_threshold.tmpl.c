@@ -7,8 +7,7 @@ ndw_status NDW_FUNC(const NDW_IN_IMAGE *input, NDW_OUT_IMAGE *output, NDW_IN_CTY
   ndw_status st = ext_walk_begin(&w, (const ndw_image *)input, (ndw_image *)output);
   if (st != NDW_OK) return st;
   do {
-    NDW_IN_CTYPE v;
-    memcpy(&v, w.in, sizeof v);
+    NDW_IN_CTYPE v = NDW_IN_LOAD(w.in);
     NDW_OUT_CTYPE r = (lower <= v && v <= upper) ? inside : outside;
     memcpy(w.out, &r, sizeof r);
   } while (ext_walk_next(&w));

@@ -17,8 +17,7 @@ ndw_status NDW_FUNC(const NDW_IN_IMAGE *input, NDW_OUT_IMAGE *output, const NDW_
     double sum = 0.0;
     memcpy(off, lo, sizeof off);
     for (;;) {
-      NDW_IN_CTYPE v;
-      memcpy(&v, ext_walk_in_at(&w, off), sizeof v);
+      NDW_IN_CTYPE v = NDW_IN_LOAD(ext_walk_in_at(&w, off));
       sum += (double)v;
       unsigned i = 0;
       for (; i < NDW_DIM; ++i) { /* next offset in the box, x fastest */

@@ -12,8 +12,7 @@ ndw_status NDW_FUNC(const NDW_IN_IMAGE *input, NDW_OUT_IMAGE *output) {
   do {
     double sum = 0.0;
     for (unsigned c = 0; c < n; ++c) {
-      NDW_IN_CTYPE v;
-      memcpy(&v, it.ptr[0] + c * cstride, sizeof v);
+      NDW_IN_CTYPE v = NDW_IN_LOAD(it.ptr[0] + c * cstride);
       sum += (double)v * (double)v;
     }
     NDW_OUT_CTYPE r = (NDW_OUT_CTYPE)sqrt(sum);

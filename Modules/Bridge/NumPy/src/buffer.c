@@ -93,13 +93,34 @@ static size_t ndw_alignment(const ndw_pixel_info *info) {
   return info->kind == 'c' ? info->size / 2 : info->size;
 }
 
-/* The description holds NDW_MAX_DIM + 1 axes: never read past them. */
-static ndw_status ndw_check_rank(const ndw_buffer_desc *d) {
+ndw_status ndw_buffer_check(const ndw_buffer_desc *d) {
+  const uint64_t limit = (uint64_t)PTRDIFF_MAX;
+  uint64_t extent;
+  /* the description holds NDW_MAX_DIM + 1 axes: never read past them */
   if (d->ndim < 0 || d->ndim > NDW_MAX_DIM + 1)
     return ndw_set_error(NDW_E_INVALID, "an array of %d dimensions is not supported (0..%d)",
                          d->ndim, NDW_MAX_DIM + 1);
+  if (d->itemsize == 0 || d->itemsize > limit)
+    return ndw_set_error(NDW_E_INVALID, "invalid item size %zu", d->itemsize);
+  if (d->data == NULL)
+    return ndw_set_error(NDW_E_INVALID, "NULL buffer");
+  extent = d->itemsize;
+  for (int i = 0; i < d->ndim; ++i) {
+    uint64_t n, step;
+    if (d->shape[i] < 0)
+      return ndw_set_error(NDW_E_INVALID, "shape[%d] = %lld is negative", i,
+                           (long long)d->shape[i]);
+    if (d->shape[i] <= 1) continue;
+    n = (uint64_t)d->shape[i] - 1;
+    step = d->strides[i] < 0 ? 0 - (uint64_t)d->strides[i] : (uint64_t)d->strides[i];
+    if (step > limit / n || n * step > limit - extent)
+      return ndw_set_error(NDW_E_INVALID, "the buffer's byte extent overflows (axis %d)", i);
+    extent += n * step;
+  }
   return NDW_OK;
 }
+
+static ndw_status ndw_check_rank(const ndw_buffer_desc *d) { return ndw_buffer_check(d); }
 
 static ndw_status ndw_check_format(const ndw_buffer_desc *d, ndw_pixel_type want) {
   ndw_pixel_type got;
@@ -142,14 +163,13 @@ ndw_status ndw_image_view_buffer(ndw_image *im, const ndw_buffer_desc *d, int is
                        comp_axis ? "vector " : "", dim + comp_axis, d->ndim);
     goto fail;
   }
-  for (int i = 0; i < d->ndim; ++i)
-    if (d->shape[i] <= 0) {
-      st = ndw_set_error(NDW_E_INVALID, "cannot view an empty array (shape[%d] = %lld)", i,
-                         (long long)d->shape[i]);
-      goto fail;
-    }
   if (comp_axis) {
     ncomp = d->shape[dim];
+    if (ncomp == 0) {
+      st = ndw_set_error(NDW_E_INVALID, "a pixel needs at least one component "
+                                        "(the component axis has length 0)");
+      goto fail;
+    }
     cstride = d->strides[dim];
     if (!vector && ncomp != 1) {
       st = ndw_set_error(NDW_E_INVALID,
@@ -214,14 +234,7 @@ ndw_status ndw_vnl_view_buffer(ndw_vnl *v, const ndw_buffer_desc *d, ndw_vnl_rel
                        want == 2 ? "matrix" : "vector", want, d->ndim);
     goto fail;
   }
-  for (int i = 0; i < d->ndim; ++i) {
-    if (d->shape[i] <= 0) {
-      st = ndw_set_error(NDW_E_INVALID, "cannot view an empty array (shape[%d] = %lld)", i,
-                         (long long)d->shape[i]);
-      goto fail;
-    }
-    dims[i] = (uint64_t)d->shape[i];
-  }
+  for (int i = 0; i < d->ndim; ++i) dims[i] = (uint64_t)d->shape[i];
   /* bound the byte count first, so that the stride walk cannot overflow */
   if ((st = ndw_checked_count(dims, (unsigned)d->ndim, d->itemsize, &bytes)) != NDW_OK) goto fail;
   for (int i = d->ndim - 1; i >= 0; --i) {

@@ -151,9 +151,13 @@ ndw_status ndw_pixel_type_from_name(const char *name, ndw_pixel_type *out) {
 
 ndw_status ndw_checked_count(const uint64_t *sizes, unsigned n, uint64_t unit,
                              uint64_t *out) {
-  /* Keep every byte count representable as a ptrdiff_t. */
+  /* Keep every byte count and every stride representable as a ptrdiff_t.
+   * An empty axis makes the product 0, but the other axes still give the
+   * strides: bound the product of the non-zero sizes too, so that a region
+   * such as (0, 2^62, 2^62) is refused rather than overflowing later. */
   const uint64_t limit = (uint64_t)PTRDIFF_MAX;
-  uint64_t total = unit;
+  uint64_t extent = unit;
+  int empty = 0;
   if (unit == 0 || unit > limit)
     return ndw_set_error(NDW_E_INVALID, "invalid element size %llu",
                          (unsigned long long)unit);
@@ -161,16 +165,20 @@ ndw_status ndw_checked_count(const uint64_t *sizes, unsigned n, uint64_t unit,
     if (sizes[i] > limit)
       return ndw_set_error(NDW_E_INVALID, "size[%u] = %llu is too large", i,
                            (unsigned long long)sizes[i]);
+    if (sizes[i] == 0) {
+      empty = 1;
+      continue;
+    }
 #if defined(__GNUC__) || defined(__clang__)
     /* no division: this runs for every view made (a few ns matter there) */
-    if (__builtin_mul_overflow(total, sizes[i], &total) || total > limit)
+    if (__builtin_mul_overflow(extent, sizes[i], &extent) || extent > limit)
 #else
-    if ((sizes[i] != 0 && total > limit / sizes[i]) || (total *= sizes[i]) > limit)
+    if (extent > limit / sizes[i] || (extent *= sizes[i]) > limit)
 #endif
       return ndw_set_error(NDW_E_INVALID,
                            "size overflows: the buffer would exceed %llu bytes",
                            (unsigned long long)limit);
   }
-  *out = total;
+  *out = empty ? 0 : extent;
   return NDW_OK;
 }

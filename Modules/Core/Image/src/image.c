@@ -205,7 +205,15 @@ ndw_status ndw_image_set_direction(ndw_image *im, const double *direction) {
   for (unsigned i = 0; i < n * n; ++i)
     if (!isfinite(direction[i]))
       return ndw_set_error(NDW_E_INVALID, "direction has a non-finite entry");
-  if (fabs(ndw_determinant(direction, n)) < 1e-12)
+  /* singular up to rounding, whatever the scale: |det| against the product
+   * of the row norms (Hadamard's bound; 1 for a rotation) */
+  double bound = 1.0;
+  for (unsigned r = 0; r < n; ++r) {
+    double norm = 0.0;
+    for (unsigned c = 0; c < n; ++c) norm += direction[r * n + c] * direction[r * n + c];
+    bound *= sqrt(norm);
+  }
+  if (!(bound > 0.0) || !(fabs(ndw_determinant(direction, n)) > 1e-12 * bound))
     return ndw_set_error(NDW_E_INVALID, "direction matrix is singular (determinant 0)");
   memcpy(im->direction, direction, n * n * sizeof *direction);
   return NDW_OK;
@@ -350,6 +358,11 @@ ndw_status ndw_image_get_pixel(const ndw_image *im, const int64_t *index, void *
   ndw_status st = ndw_image_pixel_pointer(im, index, &p);
   if (st != NDW_OK) return st;
   ndw_pixel_copy(pixel, (ptrdiff_t)im->itemsize, p, im->cstride, im->components, im->itemsize);
+  if (ndw_pixel_type_info(im->type)->kind == 'b') /* foreign memory may hold any byte */
+    for (unsigned c = 0; c < im->components; ++c) {
+      unsigned char *b = (unsigned char *)pixel + c;
+      *b = *b != 0;
+    }
   return NDW_OK;
 }
 

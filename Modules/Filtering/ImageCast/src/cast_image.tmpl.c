@@ -11,9 +11,8 @@ ndw_status NDW_FUNC(const NDW_IN_IMAGE *input, NDW_OUT_IMAGE *output) {
   ndw_status st = ndw_iter_begin(&it, (const ndw_image *)input, (ndw_image *)output);
   if (st != NDW_OK) return st;
   do {
-    NDW_IN_CTYPE v;
+    NDW_IN_CTYPE v = NDW_IN_LOAD(it.ptr[0]); /* a bool byte of 2 reads as true */
     NDW_OUT_CTYPE r;
-    memcpy(&v, it.ptr[0], sizeof v);
 #if NDW_IN_IS_REAL && NDW_OUT_IS_INTEGER
     {
       double x = (double)v;

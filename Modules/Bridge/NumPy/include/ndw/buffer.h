@@ -22,6 +22,13 @@ typedef struct ndw_buffer_desc {
   const char *format; /* buffer-protocol format of one element */
 } ndw_buffer_desc;
 
+/** Check a description before anything reads through it: rank 0..NDW_MAX_DIM+1,
+ *  item size > 0, data not NULL (an empty buffer still needs a dummy
+ *  address), shapes >= 0, and a byte extent (itemsize + sum of
+ *  (shape - 1) * |stride|) that fits a ptrdiff_t.  NDW_E_INVALID otherwise.
+ *  The view functions below call it. */
+NDW_API ndw_status ndw_buffer_check(const ndw_buffer_desc *desc);
+
 /** Parse a buffer-protocol format ("f", "<i8"-style "<q", "Zd", "=?") into a
  *  pixel type by kind and item size.  `*native` is 0 for a non-native byte
  *  order.  NDW_E_TYPE (message names the format) when no pixel type fits. */
@@ -37,7 +44,8 @@ NDW_API ndw_status ndw_image_describe_buffer(const ndw_image *image, int keep_ax
 /** Make `image` a view of `desc` (array order, as above): checks the format
  *  against the pixel type (NDW_E_TYPE), the rank against the dimension plus
  *  a trailing component axis for vector images or `is_vector`
- *  (NDW_E_INVALID), empty shapes (NDW_E_INVALID) and alignment
+ *  (NDW_E_INVALID), the description (ndw_buffer_check) and alignment; an
+ *  empty array gives an empty region (a component axis needs length >= 1)
  *  (NDW_E_TYPE).  Sets regions (index 0), components and strides; keeps
  *  spacing, origin and direction.  `release(context)` is called once when the
  *  image lets go of the memory, and when this call fails. */

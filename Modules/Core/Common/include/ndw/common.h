@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ndw/config.h" /* generated: wrapped types and dimensions */
 #include "ndw/pixel_types.h"
@@ -122,7 +123,24 @@ NDW_API int ndw_dim_is_wrapped(unsigned dim);
 NDW_FOR_EACH_DIM(NDW_X_GEOMETRY)
 #undef NDW_X_GEOMETRY
 
-/** Product of `n` sizes times `unit`, overflow-checked (NDW_E_INVALID). */
+/* Load one component from image memory, for typed code written over images
+ * (module templates read pixels with NDW_IN_LOAD(p), which is one of
+ * these): ndw_load_f32(p), ndw_load_u8(p), ...  Bool components load as a
+ * byte and any non-zero byte is true: memory viewed from elsewhere (a NumPy
+ * array) may hold bytes other than 0 and 1, which C must not read as bool. */
+#define NDW_LOAD_BODY_b(ctype, p) return (ctype)(*(const unsigned char *)(p) != 0);
+#define NDW_LOAD_BODY_i(ctype, p) ctype v; memcpy(&v, (p), sizeof v); return v;
+#define NDW_LOAD_BODY_u NDW_LOAD_BODY_i
+#define NDW_LOAD_BODY_f NDW_LOAD_BODY_i
+#define NDW_LOAD_BODY_c NDW_LOAD_BODY_i
+#define NDW_X_LOAD(code, tok, ctype, fmt, kind, size, np, names) \
+  static inline ctype ndw_load_##tok(const void *p) { NDW_LOAD_BODY_##kind(ctype, p) }
+NDW_PIXEL_TABLE(NDW_X_LOAD)
+#undef NDW_X_LOAD
+
+/** Product of `n` sizes times `unit`, overflow-checked (NDW_E_INVALID): the
+ *  product of the non-zero sizes times `unit` must fit a ptrdiff_t, so that
+ *  strides stay representable even for an empty region. */
 NDW_API ndw_status ndw_checked_count(const uint64_t *sizes, unsigned n,
                                      uint64_t unit, uint64_t *out);
 
