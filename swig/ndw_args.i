@@ -52,5 +52,7 @@ static void ndw_swig_null_arg(const char *symname, int argnum, swig_type_info *t
     SWIG_fail;
   }
 }
-/* PyObject * arguments are the glue's business (NULL there means "not given"). */
+/* PyObject * arguments are the glue's business (NULL there means "not given").
+ * An optional wrapped argument opts out by type and name, next to its
+ * declaration: %typemap(check) T *name ""; (and handles NULL itself). */
 %typemap(check) PyObject * "";

@@ -59,5 +59,8 @@ PyObject *ndw_imageio_formats(void);
 PyObject *ndw_imageio_read(ndw_stream_h *s, PyObject *dir, PyObject *factory, int map_mode,
                            PyObject *path);
 PyObject *ndw_imageio_read_info(ndw_stream_h *s);
+/* `data` is optional (None: pixels follow the header); the glue handles NULL
+ * (the exception to ndw_args.i's rule, by type and name) */
+%typemap(check) ndw_stream_h *data "";
 PyObject *ndw_imageio_write(PyObject *image, ndw_stream_h *header, ndw_stream_h *data,
                             PyObject *data_file, int format, int compress);
