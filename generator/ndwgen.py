@@ -486,8 +486,7 @@ def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False
     csrc = [c_stamp(src), f'#include "{name}_instances.h"\n']
     swig = ["/* " + STAMP.format(src=src) + " */"]
     if not core:
-        swig += [f'%module(package="{name}") wrapped', '%import "ndwrap.i"', '%include "ndw_args.i"',
-                 '%include "ndw_pixel.i"']
+        swig += [f'%module(package="{name}") wrapped', '%import "ndwrap.i"', '%include "ndw_pixel.i"']
         swig += [f"NDW_PIXEL_TYPEMAPS({r['ctype']}, NDW_PIXEL_{r['code']})" for r in rows]
     swig += ["%{", '#include "ndw_py.h"', f'#include "{name}_instances.h"', "%}"]
     table = ['"""' + STAMP.format(src=src) + '"""', "", "FUNCTIONS = ["]

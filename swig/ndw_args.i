@@ -6,9 +6,10 @@
  * super().__init__(), or copyreg's protocol 0/1 reconstruction) carries a
  * NULL pointer.  This check typemap runs after every pointer conversion,
  * `self` included, in ndwrap.ndwcore and in every ndw_add_module() module
- * (their .i files include this one), and turns both into TypeError before
- * any C code runs. */
-%{
+ * (which %import ndwrap.i: the typemaps apply there, and the fragment brings
+ * the C helpers into each module's wrapper), and turns both into TypeError
+ * before any C code runs. */
+%fragment("ndw_args", "header") %{
 /* Every pointer conversion of the wrappers passes through SWIG_ConvertPtr,
  * redefined here.  SWIG's own conversion dereferences the SWIG type of an
  * object that was never initialised (it is unset): such an object of the
@@ -46,7 +47,7 @@ static void ndw_swig_null_arg(const char *symname, int argnum, swig_type_info *t
   ndw_py_null_arg(symname, argnum, cls);
 }
 %}
-%typemap(check, noblock=1) SWIGTYPE * {
+%typemap(check, noblock=1, fragment="ndw_args") SWIGTYPE * {
   if (!$1 && strncmp("$symname", "delete_", 7) != 0) { /* freeing nothing is fine */
     ndw_swig_null_arg("$symname", $argnum, $descriptor);
     SWIG_fail;
@@ -56,3 +57,6 @@ static void ndw_swig_null_arg(const char *symname, int argnum, swig_type_info *t
  * An optional wrapped argument opts out by type and name, next to its
  * declaration: %typemap(check) T *name ""; (and handles NULL itself). */
 %typemap(check) PyObject * "";
+/* emit the helpers here, before the classes' own C (the buffer hooks use
+ * ndw_swig_self); modules get them through the typemap's fragment */
+%fragment("ndw_args");

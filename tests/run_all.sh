@@ -121,7 +121,7 @@ step "NumPy 1.x: the Python suite against the same installed ndwrap, in a venv w
 # sees the installed ndwrap package through PYTHONPATH, and nothing else of ours.
 if "$py" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
   "$py" -m venv --clear "$work/venv-numpy1"
-  "$work/venv-numpy1/bin/python" -m pip install --quiet "numpy>=1.22,<2" pytest
+  "$work/venv-numpy1/bin/python" -m pip install --quiet "numpy>=1.22,<2" pytest hypothesis
   pkg="$(cd "$work" && "$py" -c 'import os, ndwrap; print(os.path.dirname(ndwrap.__file__))')"
   mkdir -p "$work/numpy1-path" && ln -sfn "$pkg" "$work/numpy1-path/ndwrap"
   (cd "$work" && PYTHONPATH="$work/numpy1-path" "$work/venv-numpy1/bin/python" -c \
@@ -155,7 +155,7 @@ step "external module (examples/ExternalModule) via add_subdirectory, all types"
 "$CTEST" --test-dir "$work/extmod" --output-on-failure
 (cd "$work" && PYTHONPATH="$work/extmod/ndwrap/python" \
    "$py" -m pytest "$src/tests/python/test_external_module.py" \
-   "$src/tests/python/test_xarray_dask.py" -q -p no:cacheprovider)
+   "$src/tests/python/test_xarray_dask.py" "$src/tests/python/test_junk_args.py" -q -p no:cacheprovider)
 
 step "external module, trimmed ndwrap (NDW_WRAP_DIMS=2;5, NDW_WRAP_UC=OFF): its wrappers follow"
 "$CMAKE" -S "$src/examples/ExternalModule" -B "$work/extmod-trimmed" "${tools[@]}" -DNDWRAP_SOURCE_DIR="$src" \

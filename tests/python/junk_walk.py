@@ -27,7 +27,6 @@ failure this hunts for.  Prints "calls=N" at the end.
 """
 from __future__ import annotations
 
-import inspect
 import itertools
 import math
 import os
@@ -36,6 +35,14 @@ import types
 
 PROGRESS = sys.argv[1]
 EXTRA = sys.argv[2:]
+
+# Junk must never make ndwrap allocate without bound: cap the address space
+# (not under ASan, which reserves terabytes of shadow memory), so that such
+# a call fails here with MemoryError instead of taking the machine down.
+if not os.environ.get("NDW_UNDER_ASAN"):
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))
 
 import ndwrap  # noqa: E402
 from ndwrap import ndwcore  # noqa: E402

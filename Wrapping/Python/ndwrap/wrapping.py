@@ -133,11 +133,13 @@ class FunctionTemplate:
 
     def _default(self, in_type, insts):
         """The instance for an input type given alone: the only one, or the
-        one whose output type is the input type; otherwise ambiguous."""
+        one whose output has the input's pixel type (VectorImageF3 -> ImageF3,
+        ImageF3 -> ImageF3); otherwise ambiguous (Mean[ImageUC3] has F and D)."""
         if len(insts) == 1:
             return insts[0]
+        pixel = _reg.image_info(in_type)[0]
         for inst in insts:
-            if inst.OutputImageType is in_type:
+            if _reg.image_info(inst.OutputImageType)[0] is pixel:
                 return inst
         outs = ", ".join(i.OutputImageType.__name__ for i in insts)
         raise TypeError(f"{self.__module__}.{self.__name__}[{in_type.__name__}] is ambiguous: "

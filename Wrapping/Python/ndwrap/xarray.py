@@ -21,6 +21,8 @@ its direction column) and the origin from the first coordinate.
 """
 from __future__ import annotations
 
+import operator
+
 from . import _registry as _reg
 from . import pybuffer as _pb
 
@@ -31,6 +33,9 @@ _LETTERS = ("x", "y", "z", "t")
 
 def axis_names(dim):
     """Spatial dim names in ITK order (x first): x, y, z, t, d4, ..., d7."""
+    dim = operator.index(dim)
+    if not 1 <= dim <= 8:
+        raise ValueError(f"an image has 1 to 8 dimensions, not {dim}")
     return tuple(_LETTERS[i] if i < len(_LETTERS) else f"d{i}" for i in range(dim))
 
 
