@@ -208,6 +208,37 @@ static void expect_view_error(ndw_image *im, const ndw_buffer_desc *d, int is_ve
 #define EXPECT_VIEW_ERROR(im, d, is_vector, want) \
   expect_view_error(im, d, is_vector, want, __LINE__)
 
+/* ---- empty views ---------------------------------------------------------- */
+
+/* ITK allows empty regions: an empty array is an empty image (a component
+ * axis still needs length >= 1); an empty vnl view has size 0. */
+NDW_TEST(buffer_view_empty) {
+  static float mem[4];
+  ndw_buffer_desc d;
+  int released = 0;
+  ndw_image *im = new_image(NDW_PIXEL_F, 3, 0), *vec = new_image(NDW_PIXEL_F, 2, 1);
+  ndw_vnl *v = NULL;
+  d = c_order(mem, 3, (const int64_t[]){2, 0, 3}, 4, "f");
+  CHECK_OK(ndw_image_view_buffer(im, &d, 0, count_release, &released));
+  CHECK(ndw_image_is_allocated(im) && ndw_image_number_of_pixels(im) == 0);
+  {
+    uint64_t size[3];
+    ndw_image_get_size(im, size);
+    CHECK(size[0] == 3 && size[1] == 0 && size[2] == 2);
+  }
+  d = c_order(mem, 3, (const int64_t[]){0, 2, 0}, 4, "f");
+  EXPECT_VIEW_ERROR(vec, &d, 0, NDW_E_INVALID); /* 0 components */
+  CHECK_OK(ndw_vnl_new(NDW_PIXEL_F, 0, &v));
+  d = c_order(mem, 1, (const int64_t[]){0}, 4, "f");
+  CHECK_OK(ndw_vnl_view_buffer(v, &d, count_release, &released));
+  CHECK(ndw_vnl_size(v) == 0);
+  CHECK_OK(ndw_vnl_free(v));
+  CHECK_OK(ndw_image_free(im));
+  CHECK_OK(ndw_image_free(vec));
+  CHECK(released == 2); /* both views let go of their memory */
+}
+
+
 static void view_error_cases(void) {
   float mem[64];
   ndw_image *im = new_image(NDW_PIXEL_F, 3, 0), *im2 = new_image(NDW_PIXEL_F, 2, 0);
@@ -237,11 +268,14 @@ static void view_error_cases(void) {
   d.ndim = 1000;
   EXPECT_VIEW_ERROR(im, &d, 0, NDW_E_INVALID);
 
-  /* empty shapes */
-  d = c_order(mem, 3, (const int64_t[]){2, 0, 2}, 4, "f");
-  EXPECT_VIEW_ERROR(im, &d, 0, NDW_E_INVALID);
+  /* negative shapes (empty ones are valid: buffer_view_empty) */
   d = c_order(mem, 3, (const int64_t[]){2, 2, 2}, 4, "f");
   d.shape[2] = -1;
+  EXPECT_VIEW_ERROR(im, &d, 0, NDW_E_INVALID);
+  /* a byte extent beyond ptrdiff_t is refused before any stride arithmetic */
+  d = c_order(mem, 3, (const int64_t[]){2, 2, 2}, 4, "f");
+  d.shape[0] = INT64_C(1) << 40;
+  d.strides[0] = (ptrdiff_t)1 << 40;
   EXPECT_VIEW_ERROR(im, &d, 0, NDW_E_INVALID);
 
   /* wrong format, byte order or item type */
@@ -567,9 +601,9 @@ static void vnl_view_cases(void) {
   EXPECT_VNL_ERROR(mat, &d, NDW_E_INVALID);
   d.ndim = -3;
   EXPECT_VNL_ERROR(v, &d, NDW_E_INVALID);
-  d = c_order(vec, 1, (const int64_t[]){0}, 8, "d");
+  d = c_order(vec, 1, (const int64_t[]){-1}, 8, "d");
   EXPECT_VNL_ERROR(v, &d, NDW_E_INVALID);
-  d = c_order(vec, 2, (const int64_t[]){2, 0}, 8, "d");
+  d = c_order(vec, 2, (const int64_t[]){2, -2}, 8, "d");
   EXPECT_VNL_ERROR(mat, &d, NDW_E_INVALID);
   d = c_order(vec, 1, (const int64_t[]){8}, 4, "f");
   EXPECT_VNL_ERROR(v, &d, NDW_E_TYPE);
