@@ -83,6 +83,8 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--memory-limit", default="256MiB", help="per worker")
     ap.add_argument("--mean", choices=["scipy", "extfilters"], default="scipy")
+    ap.add_argument("--timeout", type=float, default=300,
+                    help="seconds: a task that cannot finish fails the run instead of hanging it")
     args = ap.parse_args(argv)
 
     import dask.array as da
@@ -118,8 +120,8 @@ def main(argv=None):
         got = np.empty(result.shape, result.dtype)
         futures = client.compute(list(result.to_delayed().ravel()))
         where = dict(zip((f.key for f in futures), slices_from_chunks(result.chunks)))
-        for future in as_completed(futures):
-            got[where[future.key]] = future.result()
+        for future in as_completed(futures, timeout=args.timeout):
+            got[where[future.key]] = future.result(timeout=args.timeout)
             future.release()
         try:
             peaks = client.run(lambda dask_worker: max(dask_worker.monitor.range_query(0)["memory"]))
@@ -129,7 +131,8 @@ def main(argv=None):
         # images themselves travel too: to a worker and back, pickled (protocol 5,
         # pixels out of band), with their geometry
         sample = ndwrap.image_from_array(got[:8, :16, :32], spacing=spacing, origin=origin)
-        back = client.submit(image_summary_and_self, sample, pure=False).result()
+        back = client.submit(image_summary_and_self, sample, pure=False).result(
+            timeout=args.timeout)
     t_cluster = time.perf_counter() - t0
     if back[0] != (float(np.asarray(sample, dtype=np.float64).sum()), sample.GetSpacing(),
                    sample.GetOrigin()) or not np.array_equal(np.asarray(back[1]),

@@ -116,6 +116,10 @@ def _pixel_array(pixels, dtype, shape, readonly):
     if not readonly and m.readonly:
         m = memoryview(bytearray(m))
     a = np.frombuffer(m.cast("B"), dtype=dtype).reshape(shape)
+    if not a.flags.aligned:
+        # out-of-band frames may arrive at any offset (dask.distributed's do):
+        # pixels are only viewed where they are aligned for their type
+        a = a.copy()
     if readonly and a.flags.writeable:
         a.flags.writeable = False
     return a
