@@ -457,6 +457,66 @@ static void ndw_visit_row(char *a, const char *b, void *ctx) {
 }
 #undef NDW_ROW_LOOP
 
+/* A blocked transpose: axes 0 and 1 of a tile context are the two axes
+ * that are fastest in one layout each (dst's and src's).  A naive loop
+ * walks one of them with a large stride and misses the cache on every
+ * pixel; tiles of NDW_TILE x NDW_TILE pixels keep both sides' lines in L1,
+ * so a transposing copy runs near memcpy speed. */
+typedef struct ndw_tile_ctx {
+  uint64_t n0, n1;
+  ptrdiff_t sd0, ss0, sd1, ss1;
+  size_t bytes;
+} ndw_tile_ctx;
+
+#define NDW_TILE 32
+#define NDW_TILE_LOOP(N)                                                   \
+  for (uint64_t j = j0; j < j1; ++j) {                                     \
+    char *pa = a + (ptrdiff_t)j * t->sd1 + (ptrdiff_t)i0 * t->sd0;         \
+    const char *pb = b + (ptrdiff_t)j * t->ss1 + (ptrdiff_t)i0 * t->ss0;   \
+    for (uint64_t i = i0; i < i1; ++i, pa += t->sd0, pb += t->ss0)         \
+      memcpy(pa, pb, N);                                                   \
+  }
+
+static void ndw_visit_tile(char *a, const char *b, void *ctx) {
+  const ndw_tile_ctx *t = ctx;
+  for (uint64_t j0 = 0; j0 < t->n1; j0 += NDW_TILE) {
+    uint64_t j1 = t->n1 - j0 < NDW_TILE ? t->n1 : j0 + NDW_TILE;
+    for (uint64_t i0 = 0; i0 < t->n0; i0 += NDW_TILE) {
+      uint64_t i1 = t->n0 - i0 < NDW_TILE ? t->n0 : i0 + NDW_TILE;
+      switch (t->bytes) {
+      case 1: NDW_TILE_LOOP(1) break;
+      case 2: NDW_TILE_LOOP(2) break;
+      case 4: NDW_TILE_LOOP(4) break;
+      case 8: NDW_TILE_LOOP(8) break;
+      case 12: NDW_TILE_LOOP(12) break;
+      case 16: NDW_TILE_LOOP(16) break;
+      case 24: NDW_TILE_LOOP(24) break;
+      case 32: NDW_TILE_LOOP(32) break;
+      default: NDW_TILE_LOOP(t->bytes) break;
+      }
+    }
+  }
+}
+#undef NDW_TILE_LOOP
+
+static ptrdiff_t ndw_abs_stride(ptrdiff_t s) { return s < 0 ? -s : s; }
+
+/* Axis (1..n-1) to tile with axis 0, or 0 for none: the fastest axis of
+ * the layout whose fastest axis is not axis 0, when it is faster than
+ * that layout's axis 0. */
+static unsigned ndw_tile_axis(unsigned n, const ptrdiff_t *sd, const ptrdiff_t *ss,
+                              const uint64_t *size) {
+  const ptrdiff_t *which[2] = {ss, sd};
+  for (int w = 0; w < 2; ++w) {
+    const ptrdiff_t *s = which[w];
+    unsigned k = 0;
+    for (unsigned i = 1; i < n; ++i)
+      if (size[i] > 1 && ndw_abs_stride(s[i]) < ndw_abs_stride(s[k])) k = i;
+    if (k != 0 && size[0] >= 4 && size[k] >= 4) return k;
+  }
+  return 0;
+}
+
 static void ndw_visit_pixel(char *a, const char *b, void *ctx) {
   ndw_copy_ctx *c = ctx;
   ndw_pixel_copy(a, c->dcs, b, c->scs, c->components, c->itemsize);
@@ -486,6 +546,27 @@ static void ndw_copy_strided(unsigned dim, const uint64_t *size_in, char *dst,
     }
     ndw_visit2(n - 1, size + 1, dst, sd + 1, src, ss + 1, ndw_visit_memcpy, &ctx);
     return;
+  }
+  if (dense_pixels && n >= 2) {
+    unsigned k = ndw_tile_axis(n, sd, ss, size);
+    if (k != 0) {
+      ndw_tile_ctx tile = {size[0], size[k], sd[0], ss[0], sd[k], ss[k], (size_t)pixel};
+      uint64_t osize[NDW_MAX_DIM];
+      ptrdiff_t osd[NDW_MAX_DIM], oss[NDW_MAX_DIM];
+      unsigned m = 0;
+      for (unsigned i = 1; i < n; ++i) {
+        if (i == k) continue;
+        osize[m] = size[i];
+        osd[m] = sd[i];
+        oss[m] = ss[i];
+        ++m;
+      }
+      if (m == 0)
+        ndw_visit_tile(dst, src, &tile);
+      else
+        ndw_visit2(m, osize, dst, osd, src, oss, ndw_visit_tile, &tile);
+      return;
+    }
   }
   if (dense_pixels && (pixel == 1 || pixel == 2 || pixel == 4 || pixel == 8 || pixel == 16)) {
     ndw_row_ctx row = {size[0], sd[0], ss[0], (size_t)pixel};
