@@ -340,14 +340,29 @@ class _PyBufferTemplate:
         self._cache = {}
 
     def __getitem__(self, image_type):
-        cls = self._cache.get(image_type)
+        # a repeated lookup is a dict hit (issue 16): the keys are image
+        # classes (compared by identity) and exact (PixelType, int) pairs,
+        # so (F, 3.0) never hits (F, 3)
+        try:
+            cls = self._cache[image_type]
+        except (KeyError, TypeError):  # new, or unhashable: image_info says why
+            cls = None
+        else:
+            if type(image_type) is not tuple or _reg.exact_key(image_type):
+                return cls
+            cls = None
         if cls is None:
+            key = image_type
             if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
                 image_type = _reg.TEMPLATES["Image"][image_type]
             _reg.image_info(image_type)  # TypeError for anything else
-            cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
-                       {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
-            self._cache[image_type] = cls
+            cls = self._cache.get(image_type)
+            if cls is None:
+                cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
+                           {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
+                self._cache[image_type] = cls
+            if key is not image_type and _reg.exact_key(key):
+                self._cache[key] = cls
         return cls
 
     def keys(self):

@@ -56,7 +56,14 @@ def _from_array(cls, pixel, ndim, arr, copy):
     np = _numpy()
     kind = "vnl_matrix" if ndim == 2 else "vnl_vector"
     failure = None
-    if copy is not True:
+    if copy is True:
+        # fast path: view (the one acquisition path checks type and layout),
+        # then C's copy of the contiguous block
+        try:
+            return cls._view(arr)._copy()
+        except TypeError:
+            pass  # another dtype or layout: NumPy's converting copy below
+    else:
         try:
             return cls._view(arr)
         except TypeError as e:  # dtype or layout (ValueErrors are final)
@@ -144,8 +151,19 @@ class _PyVnlTemplate:
 
     def __init__(self):
         self._cache = {}
+        self._hits = {}  # key as given -> class (exact keys only, as the registry)
 
     def __getitem__(self, element_type):
+        try:
+            return self._hits[element_type]  # exact keys only: equal keys resolve the same
+        except (KeyError, TypeError):  # new, or unhashable: the registry says why
+            pass
+        cls = self._make(element_type)
+        if _reg.exact_key(element_type) and len(self._hits) < 4096:
+            self._hits[element_type] = cls
+        return cls
+
+    def _make(self, element_type):
         vec = _reg.TEMPLATES["vnl_vector"][element_type]  # NotWrappedError lists types
         pixel = _reg.template(vec)[1][0]
         cls = self._cache.get(pixel)
@@ -171,8 +189,19 @@ def _pyvnl_for(obj):
     return PyVnl[key[0]]
 
 
+_BY_DTYPE = {}  # dtype -> PyVnl class, for the helpers
+
+
 def _pyvnl_for_array(arr):
-    return PyVnl[_reg.pixel_type_of_dtype(_numpy().asarray(arr).dtype)]
+    try:
+        return _BY_DTYPE[arr.dtype]
+    except (AttributeError, KeyError, TypeError):
+        pass
+    dt = _numpy().asarray(arr).dtype
+    cls = PyVnl[_reg.pixel_type_of_dtype(dt)]
+    if len(_BY_DTYPE) < 256:
+        _BY_DTYPE[dt] = cls
+    return cls
 
 
 def array_view_from_vnl_vector(v):
