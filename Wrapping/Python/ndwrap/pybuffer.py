@@ -360,6 +360,7 @@ class _PyBufferTemplate:
             if cls is None:
                 cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
                            {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
+                _install_fast(cls, image_type)
                 self._cache[image_type] = cls
             if key is not image_type and _reg.exact_key(key):
                 self._cache[key] = cls
@@ -373,6 +374,30 @@ class _PyBufferTemplate:
 
 
 PyBuffer = _PyBufferTemplate()
+
+
+# ----------------------------------------------------------------------------
+# Fast paths (issue 16): a C callable stands in front of each spelling; it
+# takes the common call (the right object, no keyword but a plain
+# keepAxes/keep_axes flag) with no Python frame and hands every other call,
+# unchanged, to the Python spelling it fronts (swig/ndw_py_convert.c).
+
+_FAST_IMAGE_VIEW, _FAST_VNL_VIEW, _FAST_VNL_COPY = 0, 1, 2
+_FAST_IMAGE_IMPORT, _FAST_VNL_IMPORT, _FAST_VNL_IMPORT_COPY = 3, 4, 5
+_IMAGE_CLASSES = {c: True for c, (name, _) in _reg._CLASS_INFO.items()
+                  if name in ("Image", "VectorImage")}
+
+
+def _fast(kind, cls, fallback):
+    return _reg._core._fast_conversion(kind, cls, fallback, _IMAGE_CLASSES)
+
+
+def _install_fast(cls, image_type):
+    for name, kind in (("GetArrayViewFromImage", _FAST_IMAGE_VIEW),
+                       ("GetArrayFromImage", _FAST_IMAGE_VIEW),
+                       ("GetImageViewFromArray", _FAST_IMAGE_IMPORT),
+                       ("GetImageFromArray", _FAST_IMAGE_IMPORT)):
+        setattr(cls, name, _fast(kind, image_type, getattr(cls, name)))
 
 
 # ----------------------------------------------------------------------------
@@ -465,6 +490,9 @@ def image_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=
     return _set_metadata(_import(t, arr, is_vector, True, keep_axes, axes), spacing, origin,
                          direction)
 
+
+array_view_from_image = _fast(_FAST_IMAGE_VIEW, None, array_view_from_image)
+image_view_from_array = _fast(_FAST_IMAGE_IMPORT, None, image_view_from_array)
 
 GetArrayFromImage = array_from_image
 GetArrayViewFromImage = array_view_from_image

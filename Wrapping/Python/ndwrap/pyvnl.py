@@ -172,6 +172,7 @@ class _PyVnlTemplate:
                 "ElementType": pixel, "VectorType": vec,
                 "MatrixType": _reg.TEMPLATES["vnl_matrix"][pixel],
                 "__doc__": _PyVnlBase.__doc__})
+            _install_fast(cls)
             self._cache[pixel] = cls
         return cls
 
@@ -180,6 +181,19 @@ class _PyVnlTemplate:
 
 
 PyVnl = _PyVnlTemplate()
+
+
+def _install_fast(cls):
+    """C fast paths in front of the common calls (see pybuffer._install_fast)."""
+    from .pybuffer import (_FAST_VNL_COPY, _FAST_VNL_IMPORT, _FAST_VNL_IMPORT_COPY,
+                           _FAST_VNL_VIEW, _fast)
+
+    for kind, T in (("Vector", cls.VectorType), ("Matrix", cls.MatrixType)):
+        for name, fast in ((f"GetArrayViewFromVnl{kind}", _FAST_VNL_VIEW),
+                           (f"GetArrayFromVnl{kind}", _FAST_VNL_COPY),
+                           (f"GetVnl{kind}ViewFromArray", _FAST_VNL_IMPORT),
+                           (f"GetVnl{kind}FromArray", _FAST_VNL_IMPORT_COPY)):
+            setattr(cls, name, _fast(fast, T, getattr(cls, name)))
 
 
 def _pyvnl_for(obj):
