@@ -165,18 +165,22 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
                            ndw_image_is_vector((ndw_image *)ptr));
   case NDW_FAST_VNL_VIEW:
   case NDW_FAST_VNL_COPY: {
-    static PyObject *s_copy;
-    PyObject *a, *r;
+    PyObject *r;
     /* view: (v); copy: (v), (v, flag), (v, copy=flag): a copy when true */
     if (f->kind == NDW_FAST_VNL_VIEW ? n != 1 || nkw != 0
                                      : !ndw_fast_one_flag(args, n, kwnames, "copy", NULL, &flag))
       break;
-    if ((PyObject *)Py_TYPE(args[0]) != f->cls || ndw_fast_hooks.ptr(args[0]) == NULL) break;
-    a = ndw_fast_export(args[0], 0, 0, 0);
-    if (a == NULL || !flag) return a;
-    r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
-    Py_DECREF(a);
-    return r;
+    if ((PyObject *)Py_TYPE(args[0]) != f->cls || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL)
+      break;
+    if (!flag) return ndw_fast_export(args[0], 0, 0, 0);
+    { /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
+      static PyObject *s_copy;
+      PyObject *a = ndw_fast_export(args[0], 0, 0, 0);
+      if (a == NULL) return NULL;
+      r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
+      Py_DECREF(a);
+      return r;
+    }
   }
   case NDW_FAST_IMAGE_IMPORT: {
     /* (arr), (arr, is_vector), each with keep_axes= / keepAxes= a flag */
