@@ -56,14 +56,7 @@ def _from_array(cls, pixel, ndim, arr, copy):
     np = _numpy()
     kind = "vnl_matrix" if ndim == 2 else "vnl_vector"
     failure = None
-    if copy is True:
-        # fast path: view (the one acquisition path checks type and layout),
-        # then C's copy of the contiguous block
-        try:
-            return cls._view(arr)._copy()
-        except TypeError:
-            pass  # another dtype or layout: NumPy's converting copy below
-    else:
+    if copy is not True:  # (small exact copies never get here: the C fast path does them)
         try:
             return cls._view(arr)
         except TypeError as e:  # dtype or layout (ValueErrors are final)
