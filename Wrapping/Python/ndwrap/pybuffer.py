@@ -139,6 +139,8 @@ def _copy_flag(copy):
 
 
 def _array_view(image, order):
+    if order is not None:  # the C fast path's view, then the permutation
+        return _reorder(_fast_array_view(image), order)
     # np.asarray() of an exporter whose getbuffer fails silently falls back
     # to a 0-d object array: check first (the common, cheap case) ...
     if not image._is_allocated():
@@ -150,8 +152,6 @@ def _array_view(image, order):
         # memoryview() raises the exporter's own error.
         memoryview(image).release()
         raise BufferError(f"{type(image).__name__}: the image changed during the export")
-    if order is not None:
-        return _reorder(a, order)
     return a
 
 
@@ -492,6 +492,7 @@ def image_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=
 
 
 array_view_from_image = _fast(_FAST_IMAGE_VIEW, None, array_view_from_image)
+_fast_array_view = array_view_from_image
 image_view_from_array = _fast(_FAST_IMAGE_IMPORT, None, image_view_from_array)
 
 GetArrayFromImage = array_from_image
