@@ -523,7 +523,19 @@ def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False
         table.append("# what this module was built against: ndwrap's version, its pixel table")
         table.append("# (code, format, itemsize), the module's types and dimensions, and how")
         table.append("# its options are spelled (pip: -Ccmake.define.X=..., cmake: -DX=...)")
-        table.append(f"BUILT_FOR = {{'ndwrap': {version!r}, 'table': "
+        # each function's type sets and dimensions over the whole table, for
+        # hints (an option cannot add a type the .wrap file does not name)
+        sets = {}
+        all_codes = [r["code"] for r in rows]
+        for fn in mod["functions"]:
+            left, arrow, right = fn["images"].partition("->")
+            ins = [r["code"] for r in expand_set(left.strip(), rows, all_codes, fn["where"])[1]]
+            outs = ([r["code"] for r in expand_set(right.strip(), rows, all_codes, fn["where"])[1]]
+                    if arrow else None)
+            fdims = None if fn.get("dims", "all") == "all" else \
+                tuple(int(x) for x in fn["dims"].split())
+            sets[fn["name"]] = (tuple(ins), tuple(outs) if outs is not None else None, fdims)
+        table.append(f"BUILT_FOR = {{'ndwrap': {version!r}, 'functions': {sets!r}, 'table': "
                      f"{tuple((r['code'], r['fmt'], r['size']) for r in rows)!r}, "
                      f"'types': {tuple(enabled)!r}, 'dims': {tuple(dims)!r}, "
                      f"'options': {option_style!r}}}")

@@ -176,6 +176,14 @@ class FunctionTemplate:
         ndw_pip = _sdk.installed_by_pip()
         pixels = [p for p in pixels if isinstance(p, _reg.PixelType)]
         ndw_dims = set(_table.DIMS)
+        spec = (self._built_for or {}).get("functions", {}).get(self.__name__)
+        if spec is not None:  # outside the function's .wrap type sets: no option adds it
+            ins, outs, fdims = spec
+            sides = [ins, outs if outs is not None else ins]
+            if any(p.code not in side for p, side in zip(pixels, sides)) or \
+                    (dim is not None and fdims is not None and dim not in fdims):
+                return (f"The type sets of {self.__name__} in {self.__module__}'s .wrap file "
+                        "do not include it: add it there and rebuild.")
         hints = []
         off = [p for p in pixels if not p.wrapped]
         if off or (dim is not None and dim not in ndw_dims):
@@ -202,9 +210,9 @@ class FunctionTemplate:
                 how = "pip install" if mod_pip else "reconfigure"
                 return (f"{self.__module__} was built without it (its own options narrowed "
                         f"ndwrap's): rebuild it ({how}) with {' '.join(opts)}.")
-            return (f"The type set of {self.__name__} in {self.__module__}'s .wrap file "
-                    "does not include it: add it there and rebuild.")
-        return f"The type set of {self.__name__} in ndwrap's .wrap file does not include it."
+            return (f"The type sets of {self.__name__} in {self.__module__}'s .wrap file "
+                    "do not include it: add it there and rebuild.")
+        return f"The type sets of {self.__name__} in ndwrap's .wrap file do not include it."
 
     def __getitem__(self, key):
         if self.pairs and isinstance(key, tuple) and len(key) == 2:

@@ -70,12 +70,23 @@ def test_not_wrapped_errors_name_the_right_options():
     if inmod:
         with pytest.raises(ndwrap.NotWrappedError, match=r"\.wrap file") as e:
             ef.BinaryThreshold[ndwrap.Image[inmod[0], D]]
-        assert "NDW_WRAP_" not in str(e.value)  # nothing to switch on: it is on
+        assert "NDW_WRAP_" not in str(e.value).split("Wrapped:")[1]  # it is on already
     missing = [d for d in ndwrap.WRAPPED_DIMS if d not in DIMS]
     if missing:  # narrowed module: its own option, pip's spelling (built by pip)
         with pytest.raises(ndwrap.NotWrappedError, match=r"-Ccmake\.define\.NDW_WRAP_DIMS=") as e:
             ef.AddRamp[ndwrap.Image[REAL, missing[0]]]
         assert "extfilters was built without it" in str(e.value)
+    off = [p for p in ndwrap.wrapped_pixel_types()
+           if p.code not in ef._table.BUILT_FOR["types"] and p.kind in "iuf"]
+    if off:  # a scalar type the module switched off: its own option brings it back
+        with pytest.raises(ndwrap.NotWrappedError,
+                           match=rf"-Ccmake\.define\.NDW_WRAP_{off[0].code}=ON"):
+            ef.BinaryThreshold[ndwrap.Image[off[0], D]]
+    cplx = [p for p in ndwrap.wrapped_pixel_types() if p.kind == "c"]
+    if cplx:  # AddRamp takes real images only: no option would add a complex one
+        with pytest.raises(ndwrap.NotWrappedError, match=r"\.wrap file") as e:
+            ef.AddRamp[ndwrap.Image[cplx[-1], D]]
+        assert "NDW_WRAP_" not in str(e.value).split("Wrapped:")[1]
     with pytest.raises(ndwrap.NotWrappedError, match="does not wrap it") as e:
         ef.AddRamp(np.zeros((2,) * 7, REAL.numpy_name), [0.0] * 7)
     spelling = "-Ccmake.define.NDW_WRAP_DIMS" if ndwrap._sdk.installed_by_pip() else "-DNDW_WRAP_DIMS"
