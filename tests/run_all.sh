@@ -83,6 +83,9 @@ lic = [f for f in md.distribution("ndwrap").files if f.name == "LICENSE"]
 assert meta["License-Expression"] == "Apache-2.0", meta["License-Expression"]
 assert lic and lic[0].read_text() == open(sys.argv[1]).read(), "no LICENSE in the wheel"
 print("ndwrap", meta["Version"], meta["License-Expression"], "with", lic[0])
+urls = meta.get_all("Project-URL") or []
+assert any(u.startswith("Homepage, ") for u in urls), urls  # (issue 15)
+print("project URLs:", "; ".join(urls))
 EOF
 # The tools the test extra installed (its console scripts, found from the
 # installed distributions' records): every CMake call below uses these.
