@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ndwrap's whole test suite: the README's test command, run by .ci/run.
-#   1. install ndwrap with its test extras (pip, scikit-build-core, SWIG from
-#      PyPI); the extra also brings the build tools every later stage uses:
+#   1. build ndwrap's wheel once (pip, scikit-build-core, SWIG from PyPI),
+#      repair it with auditwheel (manylinux tag) and install it with its test
+#      extras; the extra also brings the build tools every later stage uses:
 #      cmake, ninja and swig from PyPI, nothing assumed from PATH
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
 #   3. the Python suite (pytest) against the installed package, again with
@@ -13,7 +14,10 @@
 #      scipy.ndimage kernel example (ndw_add_ndimage_kernels);
 #      the external module's functions blockwise through ndwrap.dask;
 #      examples/dask_volume.py on a 2-worker LocalCluster
-#   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
+#   6. the wheel as an SDK: the same wheel in a new venv, examples/ExternalModule
+#      pip-installed from a folder outside the source tree (full and narrowed)
+#      and tested against it, the C and C++ examples against its CMake package
+#   7. consumer builds: find_package, pkg-config, C++, add_subdirectory
 # The Python is $PYTHON, else the venv's, else python3 or python on PATH: use a venv.
 # Prints the time of every stage at the end (also on failure).
 set -euo pipefail

@@ -167,8 +167,9 @@ install_shared() {
   fi
   [[ ! -e $WORK/not-used ]] || { echo "files installed under the configured prefix"; return 1; }
   no_build_paths "$PREFIX"
-  # The Development/Runtime split, and nothing of ours in COMPONENT python
-  # (the only one a wheel build installs).
+  # The Development/Runtime split, and nothing of ours but the Python package
+  # in COMPONENT python (the wheel installs all three components, each to
+  # its own folder inside the package: see pyproject.toml).
   "$CMAKE" --install "$WORK/build-shared" --prefix "$WORK/only-runtime" --component Runtime
   local extra
   extra=$(find "$WORK/only-runtime" -type f ! -name 'libndwrap.so*')
