@@ -260,6 +260,19 @@ print(f"import ndwrap: {1e3 * (t1 - t):.0f} ms, then import extfilters: {1e3 * (
    -Ccmake.define.NDW_WRAP_SS=OFF)
 (cd "$sdk_tmp" && NDW_EXPECT_MODULE_DIMS="2;3" "$sdk_py" -m pytest "$sdk_tmp/ExternalModule/tests" \
    -q -p no:cacheprovider)
+# Plain `pip install` (build isolation) in another new venv, ndwrap's wheel
+# found by --find-links: the build requirements come from the index and ndwrap
+# from the wheel's folder, as build and as run requirement.
+"$py" -m venv --clear "$work/venv-sdk-iso"
+rm -rf "$sdk_tmp/ExternalModule/build"
+(cd "$sdk_tmp" && "$work/venv-sdk-iso/bin/python" -m pip install --quiet \
+   --find-links "$(dirname "$ndw_wheel")" ./ExternalModule)
+(cd "$sdk_tmp" && "$work/venv-sdk-iso/bin/python" -c 'import ndwrap, extfilters
+T = ndwrap.Image[ndwrap.F, 2]
+img = T.New(); img.SetRegions([3, 2]); img.Allocate(initialize=True)
+out = extfilters.AddRamp[T](img, [1.0, 10.0])
+assert type(out) is T and out.GetPixel([2, 1]) == 12.0, out.GetPixel([2, 1])
+print("isolated build:", extfilters.__file__, "against ndwrap", ndwrap.__version__)')
 # The C and C++ examples against the pip-installed ndwrap's CMake package.
 for lang in c cxx; do
   "$sdk_venv/bin/cmake" -S "$src/examples/$lang" -B "$sdk_tmp/example-$lang" -G Ninja \
