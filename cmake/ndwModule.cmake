@@ -5,7 +5,10 @@
 #                  WRAP_FILE <file.wrap>          # functions, templates, type sets
 #                  [SOURCES <c files>...]         # ordinary (non-template) sources
 #                  [INCLUDE_DIRS <dirs>...]       # public include dirs
-#                  [PYTHON ON|OFF])               # default: NDW_WRAP_PYTHON (below)
+#                  [PYTHON ON|OFF]                # default: NDW_WRAP_PYTHON (below)
+#                  [INSTALL_DIR <dir>])           # install the Python package to
+#                                                 # <dir>/<package>; default "." under
+#                                                 # scikit-build-core (a module's wheel)
 #
 # Makes the C library <target> (link it from C: its header
 # <package>_instances.h declares every instance), and with Python the
@@ -35,8 +38,18 @@
 # CMakeLists.txt or by ndwrapConfig.cmake): NDW_WRAPPED_CODES, NDW_WRAPPED_DIMS,
 # NDW_GENERATOR, NDW_PYTHON_EXECUTABLE (empty: found here), NDW_PIXEL_TABLE,
 # NDW_SWIG_DIRS (ndwrap's swig/ files first, then the folder of ndw_instances.i),
-# NDW_WRAP_PYTHON (ON, OFF or AUTO), NDW_PYTHON_BUILD_DIR (optional) and, for an
-# installation, NDW_PYTHON_VERSION (X.Y of its Python package, empty if none).
+# NDW_WRAP_PYTHON (ON, OFF or AUTO), NDW_PYTHON_BUILD_DIR (optional),
+# NDW_VERSION, NDW_INSTALLED (ON for an installation) and, for an installation,
+# NDW_PYTHON_VERSION (X.Y of its Python package, empty if none), NDW_ALL_CODES
+# (every code of the pixel table) and NDW_OPTION_STYLE (pip for ndwrap's wheel,
+# else cmake: how messages spell ndwrap's options).
+#
+# Against an installation a module may narrow the installed types and
+# dimensions with its own NDW_WRAP_DIMS / NDW_WRAP_<code>=OFF (cache variables:
+# -D..., or pip's -Ccmake.define....), never widen them.  The generated package
+# records what it was built against (_table.BUILT_FOR: ndwrap version, pixel
+# table, types, dimensions, each function's type sets, option spelling) and
+# checks it against the installed ndwrap at import (ImportError on mismatch).
 
 # Run the generator on a .wrap file (shared by ndw_add_module and its CORE
 # form); sets <pkg_var> to the package name of the file's `module` line.
