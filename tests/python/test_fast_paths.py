@@ -18,7 +18,8 @@ if 3 in ndwrap.WRAPPED_DIMS and ndwrap.F.wrapped:
     VF3 = ndwrap.VectorImage[ndwrap.F, 3]
 
 
-def image(T=F3, size=(4, 3, 2), ncomp=2):
+def image(T=None, size=(4, 3, 2), ncomp=2):
+    T = T or F3
     im = T.New()
     if T is VF3:
         im.SetNumberOfComponentsPerPixel(ncomp)
