@@ -115,8 +115,19 @@ typedef struct ndw_region_##D {} ndw_region_##D;
   ~ndw_region_##D() { free($self); }
   ndw_index_##D GetIndex() { return $self->index; }
   ndw_size_##D GetSize() { return $self->size; }
-  void SetIndex(PyObject *index) { (void)ndw_py_to_int64s(index, D, $self->index.v, "index"); }
-  void SetSize(PyObject *size) { (void)ndw_py_to_sizes(size, D, $self->size.v, "size"); }
+  /* SetIndex(index) or ITK's SetIndex(axis, value); the same for SetSize */
+  void SetIndex(PyObject *index, PyObject *value = NULL) {
+    if (value == NULL)
+      (void)ndw_py_to_int64s(index, D, $self->index.v, "index");
+    else
+      (void)ndw_py_geom_set_axis($self->index.v, D, 1, index, value);
+  }
+  void SetSize(PyObject *size, PyObject *value = NULL) {
+    if (value == NULL)
+      (void)ndw_py_to_sizes(size, D, $self->size.v, "size");
+    else
+      (void)ndw_py_geom_set_axis($self->size.v, D, 0, size, value);
+  }
   /* exact (a Python int): a region object may describe more pixels than
    * any image could hold */
   PyObject *GetNumberOfPixels() {
@@ -135,4 +146,5 @@ typedef struct ndw_region_##D {} ndw_region_##D;
     return ndw_py_region_repr($self->index.v, $self->size.v, D, "ImageRegion" #D);
   }
 }
+NDW_REGION_ITK(D)                               /* ndw_itk.i */
 %enddef

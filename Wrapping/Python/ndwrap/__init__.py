@@ -26,7 +26,9 @@ from .xarray import image_from_xarray, xarray_from_image  # noqa: F401  (xarray 
 from .pyvnl import (  # noqa: F401
     PyVnl, array_from_vnl_matrix, array_from_vnl_vector, array_view_from_vnl_matrix,
     array_view_from_vnl_vector, vnl_matrix_from_array, vnl_matrix_view_from_array,
-    vnl_vector_from_array, vnl_vector_view_from_array,
+    vnl_vector_from_array, vnl_vector_view_from_array, array_from_matrix, GetArrayFromMatrix,
+    GetArrayFromVnlMatrix, GetArrayFromVnlVector, GetArrayViewFromVnlMatrix,
+    GetArrayViewFromVnlVector, GetVnlMatrixFromArray, GetVnlVectorFromArray,
 )
 
 __version__ = _table.VERSION

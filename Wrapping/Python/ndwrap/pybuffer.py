@@ -183,15 +183,18 @@ class _PyBufferBase:
             f"got {type(image).__name__}")
 
     @classmethod
-    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None):
-        """A NumPy view of the image's pixels (never a copy)."""
+    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None, update=True):
+        """A NumPy view of the image's pixels (never a copy).  ``update=`` is
+        accepted for ITK code; ndwrap has no pipeline to update."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         return _array_view(image, keepAxes if keep_axes is None else keep_axes)
 
     @classmethod
-    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None):
-        """The image's pixels as an array: a view unless ``copy=True``."""
+    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, update=True):
+        """The image's pixels as an array: a view unless ``copy=True`` (ITK 5
+        copies here: see the README's table of deliberate differences).
+        ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         keep = keepAxes if keep_axes is None else keep_axes
@@ -265,6 +268,8 @@ def _image_type_for(arr, is_vector, ttype):
         except (AttributeError, KeyError, TypeError):
             pass
     if ttype is not None:
+        if isinstance(ttype, (tuple, list)) and len(ttype) == 1:
+            ttype = ttype[0]  # ITK's ttype=(ImageType,) / [ImageType]
         if isinstance(ttype, tuple):
             return _reg.TEMPLATES["VectorImage" if is_vector else "Image"][ttype]
         _reg.image_info(ttype)
@@ -282,16 +287,21 @@ def _image_type_for(arr, is_vector, ttype):
     return t
 
 
-def array_view_from_image(image, keep_axes=False):
-    """A NumPy view of the image (shares memory; keeps the image alive)."""
+def array_view_from_image(image, keep_axes=False, update=True):
+    """A NumPy view of the image (shares memory; keeps the image alive).
+    ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
     if type(image) not in _reg._CLASS_INFO:
         _reg.image_info(type(image))  # TypeError
     return _array_view(image, keep_axes)
 
 
-def array_from_image(image, keep_axes=False):
-    """A NumPy copy of the image's pixels."""
+def array_from_image(image, keep_axes=False, update=True, copy=True):
+    """A NumPy copy of the image's pixels (as ITK 5); ``copy=None`` or
+    ``copy=False`` share instead, as ``PyBuffer[T].GetArrayFromImage``.
+    ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
     _reg.image_info(type(image))
+    if not _copy_flag(copy):
+        return _array_view(image, keep_axes)
     return _array_copy(image, keep_axes)
 
 
