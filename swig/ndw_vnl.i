@@ -23,6 +23,7 @@ static void ndw_swig_vnl_releasebuffer(PyObject *self, Py_buffer *view) {
 
 %define NDW_WRAP_VNL_COMMON(PYNAME, T, PTYPE, MATRIX)
 %rename(PYNAME) T;
+NDW_VNL_DOCS(PYNAME, T)                         /* ndw_docs.i */
 %feature("python:bf_getbuffer", functype="getbufferproc") T "ndw_swig_vnl_getbuffer";
 %feature("python:bf_releasebuffer", functype="releasebufferproc") T "ndw_swig_vnl_releasebuffer";
 %feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
@@ -50,6 +51,7 @@ typedef struct T {} T;
   int _exports() { return (int)ndw_vnl_exports((ndw_vnl *)$self); }
 }
 NDW_VNL_PROTOCOLS(T)                            /* ndw_protocols.i */
+NDW_PUBLIC_DIR(T)                               /* ndw_docs.i */
 NDW_VNL_DLPACK(T)                               /* ndw_dlpack.i */
 %enddef
 

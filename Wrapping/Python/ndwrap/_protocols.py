@@ -333,3 +333,11 @@ def buffer(image, flags=None, _unused=None):
         m.release()
         raise BufferError("the image is read-only")
     return m
+
+
+_SWIG_INTERNALS = frozenset(("this", "thisown", "acquire", "append", "disown", "next", "own"))
+
+
+def public_dir(obj, _a=None, _b=None):
+    """``dir()`` of a wrapped object without SWIG's internals."""
+    return sorted(n for n in object.__dir__(obj) if n not in _SWIG_INTERNALS)

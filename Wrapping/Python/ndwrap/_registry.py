@@ -113,6 +113,7 @@ def ctype(name):
 
 
 def wrapped_pixel_types():
+    """The pixel types this build wraps (a tuple of PixelType)."""
     return tuple(p for p in PIXEL_TYPES if p.wrapped)
 
 
@@ -160,8 +161,11 @@ def pixel_type_of_dtype(dt):
 class Template:
     """A registry of wrapped instantiations, indexed like ITK's templates.
 
-    ``Image[ndwrap.F, 3]`` -> the class ``ImageF3``. Iterating gives the keys;
-    ``keys()``, ``values()``, ``items()``, ``len()`` and ``in`` work as on a dict.
+    ``Image[ndwrap.F, 3]`` -> the class ``ImageF3``; ITK's attribute spelling
+    ``Image.F3`` gives the same class. Iterating gives the keys; ``keys()``,
+    ``values()``, ``items()``, ``len()`` and ``in`` work as on a dict, and ITK's
+    ``GetTypes()`` / ``GetTypesAsList()`` too. A key that is not wrapped raises
+    ``ndwrap.NotWrappedError`` naming the CMake option that would add it.
     """
 
     def __init__(self, name, params, normalise, entries, missing_hint):

@@ -226,7 +226,11 @@ class _PyBufferBase:
 
 
 class _PyBufferTemplate:
-    """``PyBuffer[ImageType]``."""
+    """``PyBuffer[ImageType]``: conversions between images of that type and
+    NumPy arrays (``GetArrayFromImage``, ``GetArrayViewFromImage``,
+    ``GetImageFromArray``, ``GetImageViewFromArray``).  They share memory
+    unless ``copy=True`` (ITK 5 copies there: README "Coming from ITK");
+    ``...View...`` never copies."""
 
     __name__ = "PyBuffer"
 

@@ -140,6 +140,12 @@ class _PyVnlBase:
 
 
 class _PyVnlTemplate:
+    """``PyVnl[ElementType]`` (also ``PyVnl.F``, ITK's spelling): conversions
+    between vnl vectors/matrices of that element type and NumPy arrays.
+    ``GetArrayFromVnl*`` / ``GetVnl*FromArray`` share memory unless
+    ``copy=True`` (ITK 5 copies there: README "Coming from ITK");
+    ``...View...`` never copies."""
+
     __name__ = "PyVnl"
 
     def __init__(self):
