@@ -5,7 +5,8 @@
 #      cmake, ninja and swig from PyPI, nothing assumed from PATH
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
 #   3. the Python suite (pytest) against the installed package, again with
-#      NumPy 1.x (a second venv, the same installed package), and again
+#      NumPy 1.x (a second venv, the same installed package), its DLPack
+#      tests with PyTorch (CPU) when a CPU wheel lies on disk, and again
 #      against a build whose C code (core and glue) runs under ASan + UBSan
 #   4. a trimmed build (NDW_WRAP_DIMS / NDW_WRAP_<code>) and its registry tests
 #   5. the external-module example (ndw_add_module), full and trimmed, and the
@@ -129,6 +130,26 @@ if "$py" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
    PYTHONPATH="$work/numpy1-path" "$work/venv-numpy1/bin/python" -m pytest "$src/tests/python" -q -p no:cacheprovider)
 else
   echo "skipped: NumPy 1.x has no wheels for Python >= 3.13"
+fi
+
+step "PyTorch: DLPack both ways with torch (CPU), when this machine has a CPU wheel on disk"
+# PyPI's torch pulls in the CUDA stack (GBs): only a CPU wheel found on local
+# disk is used; elsewhere the stage says so and the torch tests skip.
+pytag=$("$py" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
+torch_whl=$(ls /opt/wheels/torch-*+cpu-"$pytag"-*.whl 2>/dev/null | head -n 1 || true)
+if [ -n "$torch_whl" ]; then
+  "$py" -m venv --clear "$work/venv-torch"
+  "$work/venv-torch/bin/python" -m pip install --quiet "$torch_whl" numpy pytest
+  mkdir -p "$work/torch-path"
+  ln -sfn "$(cd "$work" && "$py" -c 'import os, ndwrap; print(os.path.dirname(ndwrap.__file__))')" \
+    "$work/torch-path/ndwrap"
+  # torch must import here: a skip would hide the check
+  (cd "$work" && PYTHONPATH="$work/torch-path" "$work/venv-torch/bin/python" -c \
+     'import torch, ndwrap; print("torch", torch.__version__)' && \
+   PYTHONPATH="$work/torch-path" "$work/venv-torch/bin/python" -m pytest \
+     "$src/tests/python/test_dlpack.py" -q -p no:cacheprovider -k torch -rs)
+else
+  echo "skipped: no CPU wheel of torch for $pytag in /opt/wheels"
 fi
 
 step "Python glue under AddressSanitizer + UBSan (the whole Python suite)"

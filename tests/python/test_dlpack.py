@@ -162,6 +162,10 @@ def test_torch_from_dlpack_shares_memory():
     assert np.shares_memory(t.numpy(), view)
     with pytest.raises(BufferError):
         image.Allocate()
+    del view
+    gc.collect()
+    with pytest.raises(BufferError):  # the tensor alone still holds the image
+        image.Allocate()
     del t
     gc.collect()
     image.Allocate()

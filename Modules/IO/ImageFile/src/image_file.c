@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,53 @@ void ndw_image_file_format_double(double v, char *out, size_t cap) {
     snprintf(out, cap, "%.*g", prec, v);
     if (strtod(out, NULL) == v) return;
   }
+}
+
+ndw_status ndw_header_text_init(ndw_header_text *t) {
+  t->cap = 16384;
+  t->len = 0;
+  t->p = (char *)malloc(t->cap);
+  return t->p ? NDW_OK : ndw_set_error(NDW_E_NOMEM, "out of memory");
+}
+
+void ndw_header_text_add(ndw_header_text *t, const char *fmt, ...) {
+  va_list ap;
+  int n;
+  if (t->len >= t->cap) return;
+  va_start(ap, fmt);
+  n = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
+  va_end(ap);
+  t->len = n < 0 ? t->cap : t->len + (size_t)n;
+}
+
+void ndw_header_text_add_doubles(ndw_header_text *t, const char *before, const char *sep,
+                                 const double *v, unsigned n, const char *after) {
+  char num[40];
+  ndw_header_text_add(t, "%s", before);
+  for (unsigned i = 0; i < n; ++i) {
+    ndw_image_file_format_double(v[i], num, sizeof num);
+    ndw_header_text_add(t, "%s%s", i ? sep : "", num);
+  }
+  ndw_header_text_add(t, "%s", after);
+}
+
+void ndw_header_text_pad_line(ndw_header_text *t, const char *key, size_t tail, unsigned align) {
+  if (align == 0) return;
+  size_t base = t->len + strlen(key) + 1 + tail; /* key, blanks, "\n", then the tail */
+  size_t pad = (align - base % align) % align;
+  ndw_header_text_add(t, "%s%*s\n", key, (int)pad, "");
+}
+
+ndw_status ndw_header_text_finish(ndw_header_text *t, const char *format, char **text,
+                                  size_t *len) {
+  if (t->len >= t->cap) {
+    free(t->p);
+    t->p = NULL;
+    return ndw_set_error(NDW_E_INVALID, "%s header too long", format);
+  }
+  *text = t->p;
+  *len = t->len;
+  return NDW_OK;
 }
 
 /* Determinant by Gaussian elimination with partial pivoting. */

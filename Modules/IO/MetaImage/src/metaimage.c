@@ -8,7 +8,6 @@
 #include "ndw/metaimage.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,35 +279,10 @@ done:
 
 /* ---- writing --------------------------------------------------------------- */
 
-typedef struct ndw_mha_text {
-  char *p;
-  size_t len, cap;
-} ndw_mha_text;
-
-static void ndw_mha_add(ndw_mha_text *t, const char *fmt, ...) {
-  va_list ap;
-  int n;
-  if (t->len >= t->cap) return;
-  va_start(ap, fmt);
-  n = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-  va_end(ap);
-  t->len = n < 0 ? t->cap : t->len + (size_t)n;
-}
-
-static void ndw_mha_add_doubles(ndw_mha_text *t, const char *key, const double *v, unsigned n) {
-  char num[40];
-  ndw_mha_add(t, "%s =", key);
-  for (unsigned i = 0; i < n; ++i) {
-    ndw_image_file_format_double(v[i], num, sizeof num);
-    ndw_mha_add(t, " %s", num);
-  }
-  ndw_mha_add(t, "\n");
-}
-
 ndw_status ndw_metaimage_format_header(const ndw_image *image, const char *data_file, int compress,
                                        uint64_t compressed_size, unsigned align, char **text,
                                        size_t *len) {
-  ndw_mha_text t;
+  ndw_header_text t;
   unsigned d = ndw_image_dimension(image), comps = ndw_image_components(image);
   ndw_pixel_type type = ndw_image_pixel_type(image);
   double spacing[NDW_MAX_DIM], origin[NDW_MAX_DIM], dir[NDW_MAX_DIM * NDW_MAX_DIM], m[NDW_MAX_DIM * NDW_MAX_DIM];
@@ -332,41 +306,28 @@ ndw_status ndw_metaimage_format_header(const ndw_image *image, const char *data_
   default: return ndw_set_error(NDW_E_TYPE, "MetaImage: unsupported pixel type");
   }
   if (type == NDW_PIXEL_CF || type == NDW_PIXEL_CD) comps *= 2; /* (re, im) channels, as ITK */
-  t.cap = 16384;
-  t.len = 0;
-  t.p = (char *)malloc(t.cap);
-  if (t.p == NULL) return ndw_set_error(NDW_E_NOMEM, "out of memory");
+  ndw_status st = ndw_header_text_init(&t);
+  if (st != NDW_OK) return st;
   ndw_image_get_size(image, size);
   ndw_image_get_spacing(image, spacing);
   ndw_image_get_origin(image, origin);
   ndw_image_get_direction(image, dir);
   for (unsigned i = 0; i < d; ++i)
     for (unsigned j = 0; j < d; ++j) m[i * d + j] = dir[j * d + i]; /* columns */
-  ndw_mha_add(&t, "ObjectType = Image\nNDims = %u\nBinaryData = True\nBinaryDataByteOrderMSB = False\n", d);
-  ndw_mha_add(&t, "CompressedData = %s\n", compress ? "True" : "False");
-  if (compress) ndw_mha_add(&t, "CompressedDataSize = %llu\n", (unsigned long long)compressed_size);
-  ndw_mha_add_doubles(&t, "TransformMatrix", m, d * d);
-  ndw_mha_add_doubles(&t, "Offset", origin, d);
-  ndw_mha_add_doubles(&t, "ElementSpacing", spacing, d);
-  ndw_mha_add(&t, "DimSize =");
-  for (unsigned i = 0; i < d; ++i) ndw_mha_add(&t, " %llu", (unsigned long long)size[i]);
-  ndw_mha_add(&t, "\n");
-  if (comps > 1 || ndw_image_is_vector(image)) ndw_mha_add(&t, "ElementNumberOfChannels = %u\n", comps);
-  ndw_mha_add(&t, "ElementType = %s\n", et);
+  ndw_header_text_add(&t, "ObjectType = Image\nNDims = %u\nBinaryData = True\nBinaryDataByteOrderMSB = False\n", d);
+  ndw_header_text_add(&t, "CompressedData = %s\n", compress ? "True" : "False");
+  if (compress) ndw_header_text_add(&t, "CompressedDataSize = %llu\n", (unsigned long long)compressed_size);
+  ndw_header_text_add_doubles(&t, "TransformMatrix = ", " ", m, d * d, "\n");
+  ndw_header_text_add_doubles(&t, "Offset = ", " ", origin, d, "\n");
+  ndw_header_text_add_doubles(&t, "ElementSpacing = ", " ", spacing, d, "\n");
+  ndw_header_text_add(&t, "DimSize =");
+  for (unsigned i = 0; i < d; ++i) ndw_header_text_add(&t, " %llu", (unsigned long long)size[i]);
+  ndw_header_text_add(&t, "\n");
+  if (comps > 1 || ndw_image_is_vector(image)) ndw_header_text_add(&t, "ElementNumberOfChannels = %u\n", comps);
+  ndw_header_text_add(&t, "ElementType = %s\n", et);
   snprintf(last, sizeof last, "ElementDataFile = %s\n", data_file ? data_file : "LOCAL");
-  if (align > 0) {
-    /* a Comment line pads the header so that the data starts aligned */
-    static const char pad_key[] = "Comment = ndwrap: pixel data aligned";
-    size_t base = t.len + strlen(last) + sizeof pad_key; /* + "\n" */
-    size_t pad = (align - base % align) % align;
-    ndw_mha_add(&t, "%s%*s\n", pad_key, (int)pad, "");
-  }
-  ndw_mha_add(&t, "%s", last);
-  if (t.len >= t.cap) {
-    free(t.p);
-    return ndw_set_error(NDW_E_INVALID, "MetaImage header too long");
-  }
-  *text = t.p;
-  *len = t.len;
-  return NDW_OK;
+  /* a Comment line pads the header so that the data starts aligned */
+  ndw_header_text_pad_line(&t, "Comment = ndwrap: pixel data aligned", strlen(last), align);
+  ndw_header_text_add(&t, "%s", last);
+  return ndw_header_text_finish(&t, "MetaImage", text, len);
 }

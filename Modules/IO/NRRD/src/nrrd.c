@@ -5,7 +5,6 @@
 #include "ndw/nrrd.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,34 +346,9 @@ done:
 
 /* ---- writing ------------------------------------------------------------------- */
 
-typedef struct ndw_nrrd_text {
-  char *p;
-  size_t len, cap;
-} ndw_nrrd_text;
-
-static void ndw_nrrd_add(ndw_nrrd_text *t, const char *fmt, ...) {
-  va_list ap;
-  int k;
-  if (t->len >= t->cap) return;
-  va_start(ap, fmt);
-  k = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-  va_end(ap);
-  t->len = k < 0 ? t->cap : t->len + (size_t)k;
-}
-
-static void ndw_nrrd_add_vector(ndw_nrrd_text *t, const double *v, unsigned n) {
-  char num[40];
-  ndw_nrrd_add(t, "(");
-  for (unsigned i = 0; i < n; ++i) {
-    ndw_image_file_format_double(v[i], num, sizeof num);
-    ndw_nrrd_add(t, "%s%s", i ? "," : "", num);
-  }
-  ndw_nrrd_add(t, ")");
-}
-
 ndw_status ndw_nrrd_format_header(const ndw_image *image, const char *data_file, int compress,
                                   unsigned align, char **text, size_t *len) {
-  ndw_nrrd_text t;
+  ndw_header_text t;
   unsigned d = ndw_image_dimension(image), comps = ndw_image_components(image);
   ndw_pixel_type type = ndw_image_pixel_type(image);
   int is_complex = type == NDW_PIXEL_CF || type == NDW_PIXEL_CD;
@@ -403,55 +377,40 @@ ndw_status ndw_nrrd_format_header(const ndw_image *image, const char *data_file,
     comps *= 2;
     item /= 2;
   }
-  t.cap = 16384;
-  t.len = 0;
-  t.p = (char *)malloc(t.cap);
-  if (t.p == NULL) return ndw_set_error(NDW_E_NOMEM, "out of memory");
+  ndw_status st = ndw_header_text_init(&t);
+  if (st != NDW_OK) return st;
   ndw_image_get_size(image, size);
   ndw_image_get_spacing(image, spacing);
   ndw_image_get_origin(image, origin);
   ndw_image_get_direction(image, dir);
-  ndw_nrrd_add(&t, "NRRD0004\n# Complete NRRD file format specification at:\n"
+  ndw_header_text_add(&t, "NRRD0004\n# Complete NRRD file format specification at:\n"
                    "# http://teem.sourceforge.net/nrrd/format.html\n");
-  ndw_nrrd_add(&t, "type: %s\ndimension: %u\n", tn, d + (comp_axis ? 1u : 0u));
-  if (d == 3) ndw_nrrd_add(&t, "space: left-posterior-superior\n");
-  else ndw_nrrd_add(&t, "space dimension: %u\n", d);
-  ndw_nrrd_add(&t, "sizes:");
-  if (comp_axis) ndw_nrrd_add(&t, " %u", comps);
-  for (unsigned i = 0; i < d; ++i) ndw_nrrd_add(&t, " %llu", (unsigned long long)size[i]);
-  ndw_nrrd_add(&t, "\nspace directions:");
-  if (comp_axis) ndw_nrrd_add(&t, " none");
+  ndw_header_text_add(&t, "type: %s\ndimension: %u\n", tn, d + (comp_axis ? 1u : 0u));
+  if (d == 3) ndw_header_text_add(&t, "space: left-posterior-superior\n");
+  else ndw_header_text_add(&t, "space dimension: %u\n", d);
+  ndw_header_text_add(&t, "sizes:");
+  if (comp_axis) ndw_header_text_add(&t, " %u", comps);
+  for (unsigned i = 0; i < d; ++i) ndw_header_text_add(&t, " %llu", (unsigned long long)size[i]);
+  ndw_header_text_add(&t, "\nspace directions:");
+  if (comp_axis) ndw_header_text_add(&t, " none");
   for (unsigned j = 0; j < d; ++j) {
     double v[NDW_MAX_DIM];
     for (unsigned i = 0; i < d; ++i) v[i] = dir[i * d + j] * spacing[j];
-    ndw_nrrd_add(&t, " ");
-    ndw_nrrd_add_vector(&t, v, d);
+    ndw_header_text_add_doubles(&t, " (", ",", v, d, ")");
   }
-  ndw_nrrd_add(&t, "\nkinds:");
-  if (comp_axis) ndw_nrrd_add(&t, " %s", is_complex && comps == 2 ? "complex" : "vector");
-  for (unsigned j = 0; j < d; ++j) ndw_nrrd_add(&t, " domain");
-  ndw_nrrd_add(&t, "\n");
+  ndw_header_text_add(&t, "\nkinds:");
+  if (comp_axis) ndw_header_text_add(&t, " %s", is_complex && comps == 2 ? "complex" : "vector");
+  for (unsigned j = 0; j < d; ++j) ndw_header_text_add(&t, " domain");
+  ndw_header_text_add(&t, "\n");
   if (item > 1) {
     const uint16_t one = 1;
-    ndw_nrrd_add(&t, "endian: %s\n", *(const unsigned char *)&one ? "little" : "big");
+    ndw_header_text_add(&t, "endian: %s\n", *(const unsigned char *)&one ? "little" : "big");
   }
-  ndw_nrrd_add(&t, "encoding: %s\nspace origin: ", compress ? "gzip" : "raw");
-  ndw_nrrd_add_vector(&t, origin, d);
-  ndw_nrrd_add(&t, "\n");
-  if (data_file != NULL) ndw_nrrd_add(&t, "data file: %s\n", data_file);
-  if (align > 0) {
-    /* a comment line pads the header so that the data starts aligned */
-    static const char pad_key[] = "# ndwrap: pixel data aligned";
-    size_t base = t.len + sizeof pad_key + 1; /* + "\n" + the blank line */
-    size_t pad = (align - base % align) % align;
-    ndw_nrrd_add(&t, "%s%*s\n", pad_key, (int)pad, "");
-  }
-  ndw_nrrd_add(&t, "\n");
-  if (t.len >= t.cap) {
-    free(t.p);
-    return ndw_set_error(NDW_E_INVALID, "NRRD header too long");
-  }
-  *text = t.p;
-  *len = t.len;
-  return NDW_OK;
+  ndw_header_text_add(&t, "encoding: %s\n", compress ? "gzip" : "raw");
+  ndw_header_text_add_doubles(&t, "space origin: (", ",", origin, d, ")\n");
+  if (data_file != NULL) ndw_header_text_add(&t, "data file: %s\n", data_file);
+  /* a comment line pads the header so that the data starts aligned */
+  ndw_header_text_pad_line(&t, "# ndwrap: pixel data aligned", 1 /* the blank line */, align);
+  ndw_header_text_add(&t, "\n");
+  return ndw_header_text_finish(&t, "NRRD", text, len);
 }

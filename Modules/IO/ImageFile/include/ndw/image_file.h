@@ -131,6 +131,30 @@ NDW_API ndw_status ndw_image_file_parse_u64s(const char *text, unsigned n, uint6
 NDW_API unsigned ndw_image_file_count_words(const char *text);
 /** Format `v` with the fewest digits that read back exactly. */
 NDW_API void ndw_image_file_format_double(double v, char *out, size_t cap);
+/** A header being written: text appended printf-style into a fixed 16 KiB
+ *  buffer; an overflow is remembered (len >= cap) and reported once, by
+ *  ndw_header_text_finish. */
+typedef struct ndw_header_text {
+  char *p;
+  size_t len, cap;
+} ndw_header_text;
+NDW_API ndw_status ndw_header_text_init(ndw_header_text *t);
+NDW_API void ndw_header_text_add(ndw_header_text *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/** `before`, the `n` values (exact round-trip digits) joined by `sep`, `after`. */
+NDW_API void ndw_header_text_add_doubles(ndw_header_text *t, const char *before, const char *sep,
+                                         const double *v, unsigned n, const char *after);
+/** A line `key` padded with blanks so that the header, once `tail` more
+ *  bytes follow it, ends on a multiple of `align` (0: no line). */
+NDW_API void ndw_header_text_pad_line(ndw_header_text *t, const char *key, size_t tail,
+                                      unsigned align);
+/** Hand the text over (*text owned by the caller), or free it and fail with
+ *  NDW_E_INVALID "<format> header too long". */
+NDW_API ndw_status ndw_header_text_finish(ndw_header_text *t, const char *format, char **text,
+                                          size_t *len);
 /** Check spacing (finite, > 0), origin (finite) and direction (finite,
  *  non-singular) of a parsed header; NDW_E_FORMAT otherwise. */
 NDW_API ndw_status ndw_image_file_check_geometry(const ndw_image_file_info *info);
