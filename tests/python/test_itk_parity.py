@@ -263,6 +263,9 @@ def test_itk_keyword_spellings():
     assert P.GetArrayFromImage(image, keep_axes=True, update=True).shape == (3, 2)
     for ttype in (type(image), (type(image),), [type(image)], (itk.UC, 2)):
         assert type(itk.image_from_array(arr, ttype=ttype)) is type(image)
+        assert itk.PyBuffer[ttype] is P  # ITK's template keys: a type, (T,), [T]
+    with pytest.raises(TypeError):
+        itk.PyBuffer[[]]
     v = itk.image_from_array(np.zeros((4, 5, 3), np.float32), is_vector=True)
     assert type(v) is itk.VectorImage[itk.F, 2]
 
@@ -376,3 +379,67 @@ def test_vnl_as_itk():
     assert itk.GetVnlVectorFromArray(np.ones(3, np.float32)).size() == 3
     with pytest.raises(TypeError):
         itk.vnl_vector[itk.UC](3, 1.5)
+
+
+# -- fixed-size Matrix ---------------------------------------------------------
+
+
+def test_matrix_identity_and_vnl():
+    """itkPyVnlTest.py::test_NumPyBridge_VnlMatrix (itk.Matrix[F, 3, 3],
+    SetIdentity, GetVnlMatrix; every size 3..4 x 3..4 for F and D)."""
+    m = itk.Matrix[itk.F, 3, 3]()
+    assert np.array_equal(np.asarray(m), np.zeros((3, 3)))
+    m.SetIdentity()
+    vnl = m.GetVnlMatrix()
+    del m
+    gc.collect()
+    assert type(vnl) is itk.vnl_matrix[itk.F]
+    assert np.array_equal(np.asarray(vnl), np.eye(3))
+    for i in range(3, 5):
+        for j in range(3, 5):
+            for t in (itk.F, itk.D):
+                assert np.asarray(itk.Matrix[t, i, j]().GetVnlMatrix()).shape == (i, j)
+    assert itk.Matrix.D33 is itk.Matrix[itk.D, 3, 3]
+    assert itk.template(itk.Matrix[itk.D, 2, 3]()) == ("Matrix", (itk.D, 2, 3))
+    with pytest.raises(itk.NotWrappedError):
+        itk.Matrix[itk.UC, 3, 3]
+    with pytest.raises(itk.NotWrappedError):
+        itk.Matrix[itk.D, 5, 3]
+
+
+def test_matrix_from_array_copies():
+    """extras.py "ITK Matrix": GetMatrixFromArray / matrix_from_array copy,
+    m(0, 0), array_from_matrix copies back, array-likes work."""
+    arr = np.zeros([3, 3], float)
+    assert isinstance(itk.GetMatrixFromArray(arr), itk.Matrix[itk.D, 3, 3])
+    m = itk.matrix_from_array(arr)
+    m.SetIdentity()
+    assert arr[0, 0] == 0 and m(0, 0) == 1 and m[1, 1] == 1
+    arr2 = itk.array_from_matrix(m)
+    arr2[0, 0] = 2
+    assert m(0, 0) == 1
+    assert np.array_equal(itk.GetArrayFromMatrix(m), np.eye(3))
+    assert np.array_equal(np.asarray(m), np.eye(3))
+    m2 = itk.matrix_from_array([[0.0, 0.0], [0.0, 0.0]])
+    m2.SetIdentity()
+    assert m2(0, 0) == 1 and type(m2) is itk.Matrix[itk.D, 2, 2]
+    assert type(itk.matrix_from_array(np.eye(2, dtype=np.float32))) is itk.Matrix[itk.F, 2, 2]
+    assert m == itk.matrix_from_array(np.eye(3)) and m != m2
+    r = itk.matrix_from_array([[0.0, 1.0], [-1.0, 0.0]])
+    assert np.allclose(np.asarray(r.GetInverse()), np.asarray(r.GetTranspose()))
+    assert "MatrixD22" in repr(r)
+    back = pickle.loads(pickle.dumps(r))
+    assert back == r and type(back) is type(r)
+    im = itk.Image[itk.F, 2].New()
+    im.SetDirection(np.asarray(r))
+    assert np.array_equal(itk.array_from_matrix(im.GetDirection()), np.asarray(r))
+    with pytest.raises(ValueError):
+        itk.matrix_from_array(np.zeros(3))
+    with pytest.raises(ValueError):
+        itk.Matrix[itk.D, 2, 2](np.zeros((3, 3)))
+    with pytest.raises(TypeError):
+        itk.Matrix[itk.D, 2, 2]("ab")
+    with pytest.raises(ValueError, match="singular"):
+        itk.Matrix[itk.D, 2, 2]().GetInverse()
+    with pytest.raises(itk.NotWrappedError, match="sizes are 1..4"):
+        itk.matrix_from_array(np.zeros((5, 5)))

@@ -38,6 +38,7 @@ from .pybuffer import (  # noqa: F401
     image_view_from_array,
 )
 from .dlpack import from_dlpack  # noqa: F401
+from .matrix import GetMatrixFromArray, Matrix, matrix_from_array  # noqa: F401
 from .xarray import image_from_xarray, xarray_from_image  # noqa: F401  (xarray imported on use)
 from .pyvnl import (  # noqa: F401
     PyVnl, array_from_vnl_matrix, array_from_vnl_vector, array_view_from_vnl_matrix,

@@ -238,10 +238,17 @@ class _PyBufferTemplate:
         self._cache = {}
 
     def __getitem__(self, image_type):
+        if isinstance(image_type, (tuple, list)) and len(image_type) == 1:
+            image_type = image_type[0]  # ITK's PyBuffer[(ImageType,)] / [[ImageType]]
+        elif isinstance(image_type, list):
+            image_type = tuple(image_type)
         cls = self._cache.get(image_type)
         if cls is None:
             if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
                 image_type = _reg.TEMPLATES["Image"][image_type]
+                cls = self._cache.get(image_type)
+                if cls is not None:  # one PyBuffer class per image type
+                    return cls
             _reg.image_info(image_type)  # TypeError for anything else
             cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
                        {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
