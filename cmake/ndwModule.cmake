@@ -5,7 +5,10 @@
 #                  WRAP_FILE <file.wrap>          # functions, templates, type sets
 #                  [SOURCES <c files>...]         # ordinary (non-template) sources
 #                  [INCLUDE_DIRS <dirs>...]       # public include dirs
-#                  [PYTHON ON|OFF])               # default: NDW_WRAP_PYTHON (below)
+#                  [PYTHON ON|OFF]                # default: NDW_WRAP_PYTHON (below)
+#                  [INSTALL_DIR <dir>])           # install the Python package to
+#                                                 # <dir>/<package>; default "." under
+#                                                 # scikit-build-core (a module's wheel)
 #
 # Makes the C library <target> (link it from C: its header
 # <package>_instances.h declares every instance), and with Python the
@@ -35,21 +38,43 @@
 # CMakeLists.txt or by ndwrapConfig.cmake): NDW_WRAPPED_CODES, NDW_WRAPPED_DIMS,
 # NDW_GENERATOR, NDW_PYTHON_EXECUTABLE (empty: found here), NDW_PIXEL_TABLE,
 # NDW_SWIG_DIRS (ndwrap's swig/ files first, then the folder of ndw_instances.i),
-# NDW_WRAP_PYTHON (ON, OFF or AUTO), NDW_PYTHON_BUILD_DIR (optional) and, for an
-# installation, NDW_PYTHON_VERSION (X.Y of its Python package, empty if none).
+# NDW_WRAP_PYTHON (ON, OFF or AUTO), NDW_PYTHON_BUILD_DIR (optional),
+# NDW_VERSION, NDW_INSTALLED (ON for an installation) and, for an installation,
+# NDW_PYTHON_VERSION (X.Y of its Python package, empty if none), NDW_ALL_CODES
+# (every code of the pixel table) and NDW_OPTION_STYLE (pip for ndwrap's wheel,
+# else cmake: how messages spell ndwrap's options).
+#
+# Against an installation a module may narrow the installed types and
+# dimensions with its own NDW_WRAP_DIMS / NDW_WRAP_<code>=OFF (cache variables:
+# -D..., or pip's -Ccmake.define....), never widen them.  The generated package
+# records what it was built against (_table.BUILT_FOR: ndwrap version, pixel
+# table, types, dimensions, each function's type sets, option spelling) and
+# checks it against the installed ndwrap at import (ImportError on mismatch).
 
 # Run the generator on a .wrap file (shared by ndw_add_module and its CORE
 # form); sets <pkg_var> to the package name of the file's `module` line.
 function(_ndw_generate_module pkg_var name python wrap template_dir out)
-  get_property(_codes GLOBAL PROPERTY NDW_WRAPPED_CODES)
-  get_property(_dims GLOBAL PROPERTY NDW_WRAPPED_DIMS)
+  if(DEFINED _NDW_MODULE_CODES) # a module that narrowed an installation's sets
+    set(_codes "${_NDW_MODULE_CODES}")
+    set(_dims "${_NDW_MODULE_DIMS}")
+  else()
+    get_property(_codes GLOBAL PROPERTY NDW_WRAPPED_CODES)
+    get_property(_dims GLOBAL PROPERTY NDW_WRAPPED_DIMS)
+  endif()
+  get_property(_version GLOBAL PROPERTY NDW_VERSION)
+  if(SKBUILD) # the module's own build: how its NotWrappedError hints spell options
+    set(_style pip)
+  else()
+    set(_style cmake)
+  endif()
   get_property(_gen GLOBAL PROPERTY NDW_GENERATOR)
   get_property(_table GLOBAL PROPERTY NDW_PIXEL_TABLE)
   get_filename_component(_wrap "${wrap}" ABSOLUTE)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_wrap}")
   execute_process(
     COMMAND "${python}" "${_gen}" --table "${_table}" --types "${_codes}" --dims "${_dims}"
-            --wrap-file "${_wrap}" --template-dir "${template_dir}" --out "${out}" ${ARGN}
+            --wrap-file "${_wrap}" --template-dir "${template_dir}" --out "${out}"
+            --version "${_version}" --option-style ${_style} ${ARGN}
     RESULT_VARIABLE _rc)
   if(NOT _rc EQUAL 0)
     message(FATAL_ERROR "ndw_add_module(${name}): the generator failed on ${_wrap}")
@@ -65,7 +90,7 @@ function(ndw_add_module)
     set(NDW_SOURCES "${NDW_SOURCES}" PARENT_SCOPE)
     return()
   endif()
-  cmake_parse_arguments(M "" "NAME;WRAP_FILE;PYTHON" "SOURCES;INCLUDE_DIRS" ${ARGN})
+  cmake_parse_arguments(M "" "NAME;WRAP_FILE;PYTHON;INSTALL_DIR" "SOURCES;INCLUDE_DIRS" ${ARGN})
   if(NOT M_NAME OR NOT M_WRAP_FILE)
     message(FATAL_ERROR "ndw_add_module: NAME and WRAP_FILE are required")
   endif()
@@ -77,6 +102,12 @@ function(ndw_add_module)
   get_property(_swig_dirs GLOBAL PROPERTY NDW_SWIG_DIRS)
   get_property(_py_on GLOBAL PROPERTY NDW_WRAP_PYTHON)
   get_property(_py_dir GLOBAL PROPERTY NDW_PYTHON_BUILD_DIR)
+  get_property(_installed GLOBAL PROPERTY NDW_INSTALLED)
+  if(_installed) # the module's own NDW_WRAP_DIMS / NDW_WRAP_<code> may narrow
+    _ndw_module_narrow(_codes _dims "${M_NAME}")
+    set(_NDW_MODULE_CODES "${_codes}")
+    set(_NDW_MODULE_DIMS "${_dims}")
+  endif()
   if(_py_on STREQUAL "AUTO")            # an installed ndwrap, NDW_WRAP_PYTHON unset
     if(DEFINED M_PYTHON)
       set(_py_on ${M_PYTHON})
@@ -85,6 +116,10 @@ function(ndw_add_module)
     endif()
   elseif(DEFINED M_PYTHON AND NOT M_PYTHON)
     set(_py_on OFF)
+  elseif(NOT _py_on AND NOT DEFINED M_PYTHON)
+    message(STATUS "ndwrap module ${M_NAME}: C library only, no Python package: the "
+      "embedded ndwrap builds no Python package (NDW_WRAP_PYTHON is OFF; set it ON "
+      "before add_subdirectory(ndwrap), which needs SWIG 4.1+ and Python's development files)")
   elseif(M_PYTHON AND NOT _py_on)
     message(FATAL_ERROR "ndw_add_module(${M_NAME} PYTHON ON): the embedded ndwrap builds no "
       "Python package (NDW_WRAP_PYTHON is OFF); set NDW_WRAP_PYTHON ON before "
@@ -147,7 +182,76 @@ function(ndw_add_module)
       configure_file("${_out}/python/${_pkg}/${_f}" "${_pkgdir}/${_f}" COPYONLY)
     endforeach()
     set(${M_NAME}_PYTHON_DIR "${_py_dir}" PARENT_SCOPE)
+    # Installed (a wheel of the module: scikit-build-core installs to the
+    # site-packages root, so INSTALL_DIR defaults to "." there): the package
+    # folder <INSTALL_DIR>/<package>, whose extension finds the one libndwrap
+    # of ndwrap's wheel next to it in site-packages (ndwrap/lib).
+    if(NOT DEFINED M_INSTALL_DIR AND SKBUILD)
+      set(M_INSTALL_DIR ".")
+    endif()
+    if(DEFINED M_INSTALL_DIR)
+      if(M_INSTALL_DIR STREQUAL "." OR M_INSTALL_DIR STREQUAL "")
+        set(_dest "${_pkg}")
+      else()
+        set(_dest "${M_INSTALL_DIR}/${_pkg}")
+      endif()
+      get_property(_ndw_style GLOBAL PROPERTY NDW_OPTION_STYLE)
+      if(_ndw_style STREQUAL "pip" AND NOT IS_ABSOLUTE "${M_INSTALL_DIR}" AND NOT APPLE
+         AND NOT WIN32)
+        file(RELATIVE_PATH _rel "/ndw-site/${_dest}" "/ndw-site/ndwrap/lib")
+        set_target_properties(${M_NAME}_python PROPERTIES INSTALL_RPATH "$ORIGIN/${_rel}")
+      endif()
+      install(TARGETS ${M_NAME}_python LIBRARY DESTINATION "${_dest}")
+      install(FILES "${_pkgdir}/__init__.py" "${_pkgdir}/_table.py" "${_pkgdir}/wrapped.py"
+              DESTINATION "${_dest}")
+    endif()
   endif()
+endfunction()
+
+# An installed ndwrap: a module is built for the installation's pixel types
+# and dimensions, and may narrow them with its own options (cache variables,
+# -DNDW_WRAP_DIMS="2;3" -DNDW_WRAP_CF=OFF, or pip's -Ccmake.define.X=...),
+# never widen them: the installed ndwrap has no classes for other types.
+function(_ndw_module_narrow codes_var dims_var name)
+  set(_codes "${${codes_var}}")
+  set(_dims "${${dims_var}}")
+  get_property(_style GLOBAL PROPERTY NDW_OPTION_STYLE)
+  if(_style STREQUAL "pip")
+    set(_how "pip install --force-reinstall ndwrap with -Ccmake.define.")
+  else()
+    set(_how "reconfigure and reinstall ndwrap with -D")
+  endif()
+  get_property(_all GLOBAL PROPERTY NDW_ALL_CODES)
+  foreach(_c IN LISTS _all)
+    if(NOT DEFINED NDW_WRAP_${_c} OR "${NDW_WRAP_${_c}}" STREQUAL "")
+      continue()
+    endif()
+    if(NDW_WRAP_${_c})
+      if(NOT _c IN_LIST _codes)
+        message(FATAL_ERROR "ndw_add_module(${name}): NDW_WRAP_${_c} is ON, but the installed "
+          "ndwrap does not wrap ${_c} (it wraps ${_codes}); a module can only narrow the "
+          "installation's types: ${_how}NDW_WRAP_${_c}=ON first")
+      endif()
+    else()
+      list(REMOVE_ITEM _codes ${_c})
+    endif()
+  endforeach()
+  if(DEFINED NDW_WRAP_DIMS AND NOT "${NDW_WRAP_DIMS}" STREQUAL "")
+    foreach(_d IN LISTS NDW_WRAP_DIMS)
+      if(NOT _d IN_LIST _dims)
+        message(FATAL_ERROR "ndw_add_module(${name}): NDW_WRAP_DIMS=${NDW_WRAP_DIMS}, but the "
+          "installed ndwrap wraps dimensions ${_dims} only; a module can only narrow the "
+          "installation's dimensions: ${_how}NDW_WRAP_DIMS=... first")
+      endif()
+    endforeach()
+    set(_dims "${NDW_WRAP_DIMS}")
+  endif()
+  if(NOT _codes)
+    message(FATAL_ERROR "ndw_add_module(${name}): the module's NDW_WRAP_<code> options "
+      "leave no pixel type")
+  endif()
+  set(${codes_var} "${_codes}" PARENT_SCOPE)
+  set(${dims_var} "${_dims}" PARENT_SCOPE)
 endfunction()
 
 # AUTO (an installed ndwrap, NDW_WRAP_PYTHON not set): a Python package when

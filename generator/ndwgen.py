@@ -497,7 +497,8 @@ def _side_defines(side, r, vec, d):
     return {f"NDW_{side}_{k}": v for k, v in defs.items()}
 
 
-def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False):
+def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False,
+               version="0.1.0", option_style="cmake"):
     """Instantiate a module's .wrap file.  `core`: the module is part of
     ndwrap itself: its instances join libndwrap (exported with NDW_API), its
     SWIG declarations join ndwrap.ndwcore, its functions join ``ndwrap``."""
@@ -544,6 +545,26 @@ def gen_module(wrap_path, rows, enabled, dims, out_dir, template_dir, core=False
                          f"({kind_out!r}, {inst['out']['code']!r}, {d}), {inst['cname']!r}),")
         table.append("    ]),")
     table.append("]")
+    if not core:  # checked against the installed ndwrap at import (ndwrap.wrapping)
+        table.append("# what this module was built against: ndwrap's version, its pixel table")
+        table.append("# (code, format, itemsize), the module's types and dimensions, and how")
+        table.append("# its options are spelled (pip: -Ccmake.define.X=..., cmake: -DX=...)")
+        # each function's type sets and dimensions over the whole table, for
+        # hints (an option cannot add a type the .wrap file does not name)
+        sets = {}
+        all_codes = [r["code"] for r in rows]
+        for fn in mod["functions"]:
+            left, arrow, right = fn["images"].partition("->")
+            ins = [r["code"] for r in expand_set(left.strip(), rows, all_codes, fn["where"])[1]]
+            outs = ([r["code"] for r in expand_set(right.strip(), rows, all_codes, fn["where"])[1]]
+                    if arrow else None)
+            fdims = None if fn.get("dims", "all") == "all" else \
+                tuple(int(x) for x in fn["dims"].split())
+            sets[fn["name"]] = (tuple(ins), tuple(outs) if outs is not None else None, fdims)
+        table.append(f"BUILT_FOR = {{'ndwrap': {version!r}, 'functions': {sets!r}, 'table': "
+                     f"{tuple((r['code'], r['fmt'], r['size']) for r in rows)!r}, "
+                     f"'types': {tuple(enabled)!r}, 'dims': {tuple(dims)!r}, "
+                     f"'options': {option_style!r}}}")
     header.append("\n#ifdef __cplusplus\n}\n#endif\n#endif")
     write_if_changed(os.path.join(out_dir, f"include/{name}_instances.h"), "\n".join(header) + "\n")
     write_if_changed(os.path.join(out_dir, f"src/{name}_instances.c"), "\n".join(csrc))
@@ -564,12 +585,16 @@ The ndwrap module {name}: typed functions registered like ndwrap's templates,
 e.g. ``{name}.Function[ImageType](image, ...)`` or ``{name}.Function(array, ...)``.
 """
 import ndwrap as _ndwrap  # registers the image types first
+from ndwrap.wrapping import check_built_for as _check
 from ndwrap.wrapping import register_functions as _register
 
-from . import wrapped as _wrapped
+from ._table import BUILT_FOR as _BUILT_FOR
 from ._table import FUNCTIONS as _FUNCTIONS
 
-globals().update(_register(__name__, _wrapped, _FUNCTIONS))
+_check(__name__, _BUILT_FOR)  # a version or type-table mismatch: ImportError, before the C code
+from . import wrapped as _wrapped  # noqa: E402
+
+globals().update(_register(__name__, _wrapped, _FUNCTIONS, _BUILT_FOR))
 __all__ = [f[0] for f in _FUNCTIONS]
 '''
 
@@ -587,6 +612,8 @@ def main(argv=None):
     ap.add_argument("--template-dir", default=".", help="folder of the module's templates")
     ap.add_argument("--core", action="store_true",
                     help="with --wrap-file: the module is part of ndwrap itself")
+    ap.add_argument("--option-style", choices=("cmake", "pip"), default="cmake",
+                    help="with --wrap-file: how the module's hints spell its options")
     a = ap.parse_args(argv)
 
     rows = read_table(a.table)
@@ -607,7 +634,7 @@ def main(argv=None):
     modules = split_list(a.modules)
     if a.wrap_file:
         return gen_module(a.wrap_file, rows, enabled, dims, a.out, os.path.abspath(a.template_dir),
-                          a.core)
+                          a.core, a.version, a.option_style)
 
     o = a.out
     write_if_changed(os.path.join(o, "include/ndw/config.h"),

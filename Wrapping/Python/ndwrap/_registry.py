@@ -262,17 +262,21 @@ def _dim_of(x):
 
 
 def _hint_for(pixel, dim):
+    from ._sdk import installed_by_pip, option_text  # pip's spelling for the wheel
+
+    pip = installed_by_pip()
     hints = []
     if pixel is not None and not pixel.wrapped:
-        hints.append(f"-DNDW_WRAP_{pixel.code}=ON")
+        hints.append(option_text(f"NDW_WRAP_{pixel.code}", "ON", pip))
     if dim is not None and dim not in _table.DIMS:
         if dim > 8:
             return f"Dimension {dim} is beyond ndwrap's limit of 8."
         dims = ";".join(str(d) for d in sorted(set(_table.DIMS) | {dim}))
-        hints.append(f'-DNDW_WRAP_DIMS="{dims}"')
+        hints.append(option_text("NDW_WRAP_DIMS", dims, pip))
     if not hints:
         return ""
-    return "Reconfigure ndwrap with " + " ".join(hints) + " to add it."
+    return ("Reinstall" if pip else "Reconfigure") + " ndwrap with " + " ".join(hints) + \
+        " to add it."
 
 
 def _image_key(key):

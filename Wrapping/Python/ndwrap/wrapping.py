@@ -26,9 +26,58 @@ Conventions:
 from __future__ import annotations
 
 from . import _registry as _reg
+from . import _sdk
+from . import _table
 from . import pybuffer as _pb
 
-__all__ = ["FunctionTemplate", "register_functions"]
+__all__ = ["FunctionTemplate", "register_functions", "check_built_for", "registered_functions"]
+
+# ndwrap's registry of module functions: "extfilters.BinaryThreshold" ->
+# FunctionTemplate, for ndwrap's own modules (ndwrap.CastImage) and every
+# module package imported since (see registered_functions()).
+_FUNCTIONS = {}
+
+
+def registered_functions():
+    """``{"module.Function": FunctionTemplate}`` of every module function
+    registered so far (ndwrap's own, and those of imported module packages)."""
+    return dict(_FUNCTIONS)
+
+
+def _major_minor(version):
+    return tuple(str(version).split(".")[:2])
+
+
+def check_built_for(module_name, built_for):
+    """Refuse (``ImportError``) a module package built against another
+    ndwrap: another minor version (ABI, soname), another pixel table, or
+    types/dimensions the installed ndwrap does not wrap.  Called by the
+    generated ``__init__`` before the module's extension is loaded."""
+    if not isinstance(module_name, str) or not isinstance(built_for, dict):
+        raise TypeError("check_built_for(module_name: str, built_for: dict)")
+    rebuild = (f"rebuild {module_name} against the installed ndwrap "
+               f"(pip install --force-reinstall --no-cache-dir {module_name}, or rebuild "
+               "it with CMake)")
+    theirs = str(built_for.get("ndwrap", "?"))
+    if _major_minor(theirs) != _major_minor(_table.VERSION):
+        raise ImportError(f"{module_name} was built against ndwrap {theirs}, but ndwrap "
+                          f"{_table.VERSION} is installed: {rebuild}")
+    ours = tuple((r[0], r[2], r[4]) for r in _table.PIXEL_TYPES)
+    table = tuple(tuple(r) for r in built_for.get("table", ()))
+    if table != ours:
+        diff = sorted(set(table) ^ set(ours))
+        raise ImportError(f"{module_name} was built against another pixel table than the "
+                          f"installed ndwrap {_table.VERSION} (rows differing: {diff}): {rebuild}")
+    wrapped = {p.code for p in _reg.PIXEL_TYPES if p.wrapped}
+    codes = [c for c in built_for.get("types", ()) if c not in wrapped]
+    dims = [d for d in built_for.get("dims", ()) if d not in _table.DIMS]
+    if codes or dims:
+        what = "; ".join(x for x in (codes and f"pixel types {', '.join(codes)}",
+                                     dims and f"dimensions {', '.join(map(str, dims))}") if x)
+        raise ImportError(f"{module_name} was built for {what}, which the installed ndwrap "
+                          f"{_table.VERSION} does not wrap (it wraps "
+                          f"{', '.join(sorted(wrapped))}; dimensions "
+                          f"{', '.join(map(str, _table.DIMS))}): {rebuild}")
 
 
 def _image_class(spec):
@@ -94,7 +143,7 @@ class _Instance:
 class FunctionTemplate:
     """All instantiations of one module function, indexed by image types."""
 
-    def __init__(self, module, name, doc, pairs, params):
+    def __init__(self, module, name, doc, pairs, params, built_for=None):
         self.__module__ = module
         self.__name__ = name
         self.__doc__ = doc or name
@@ -102,6 +151,7 @@ class FunctionTemplate:
         self.params = tuple(params)
         self._by_key = {}
         self._by_input = {}
+        self._built_for = built_for  # None: one of ndwrap's own modules
 
     def _add(self, in_type, out_type, c_function):
         inst = _Instance(self, in_type, out_type, c_function)
@@ -114,21 +164,65 @@ class FunctionTemplate:
             return ", ".join(f"[{a.__name__}, {b.__name__}]" for a, b in self._by_key)
         return ", ".join(f"[{a.__name__}]" for a in self._by_key)
 
-    def _missing(self, what):
+    def _missing(self, what, pixels=(), dim=None):
         return _reg.NotWrappedError(
             f"{self.__module__}.{self.__name__}{what} is not wrapped. "
-            f"Wrapped: {self._wrapped_text()}. Enable the pixel type or dimension in ndwrap "
-            "(NDW_WRAP_<code>, NDW_WRAP_DIMS) or add it to the module's .wrap file.")
+            f"Wrapped: {self._wrapped_text()}. {self._hint(pixels, dim)}")
+
+    def _hint(self, pixels, dim):
+        """What would add the missing instance: ndwrap's options (spelled as
+        ndwrap was installed), the module's own (spelled as it was built), or
+        its .wrap file; never an option for what is already on."""
+        ndw_pip = _sdk.installed_by_pip()
+        pixels = [p for p in pixels if isinstance(p, _reg.PixelType)]
+        ndw_dims = set(_table.DIMS)
+        spec = (self._built_for or {}).get("functions", {}).get(self.__name__)
+        if spec is not None:  # outside the function's .wrap type sets: no option adds it
+            ins, outs, fdims = spec
+            sides = [ins, outs if outs is not None else ins]
+            if any(p.code not in side for p, side in zip(pixels, sides)) or \
+                    (dim is not None and fdims is not None and dim not in fdims):
+                return (f"The type sets of {self.__name__} in {self.__module__}'s .wrap file "
+                        "do not include it: add it there and rebuild.")
+        hints = []
+        off = [p for p in pixels if not p.wrapped]
+        if off or (dim is not None and dim not in ndw_dims):
+            if dim is not None and dim > 8:
+                return f"Dimension {dim} is beyond ndwrap's limit of 8."
+            opts = [_sdk.option_text(f"NDW_WRAP_{p.code}", "ON", ndw_pip) for p in off]
+            if dim is not None and dim not in ndw_dims:
+                opts.append(_sdk.option_text(
+                    "NDW_WRAP_DIMS", ";".join(map(str, sorted(ndw_dims | {dim}))), ndw_pip))
+            how = "reinstall ndwrap with" if ndw_pip else "reconfigure ndwrap with"
+            hints.append(f"The installed ndwrap does not wrap it: {how} {' '.join(opts)}"
+                         + (f", then rebuild {self.__module__}." if self._built_for else "."))
+            return " ".join(hints)
+        if self._built_for:
+            mod_pip = self._built_for.get("options") == "pip"
+            mod_codes = set(self._built_for.get("types", ()))
+            mod_dims = set(self._built_for.get("dims", ()))
+            opts = [_sdk.option_text(f"NDW_WRAP_{p.code}", "ON", mod_pip)
+                    for p in pixels if p.code not in mod_codes]
+            if dim is not None and dim not in mod_dims:
+                opts.append(_sdk.option_text(
+                    "NDW_WRAP_DIMS", ";".join(map(str, sorted(mod_dims | {dim}))), mod_pip))
+            if opts:
+                how = "pip install" if mod_pip else "reconfigure"
+                return (f"{self.__module__} was built without it (its own options narrowed "
+                        f"ndwrap's): rebuild it ({how}) with {' '.join(opts)}.")
+            return (f"The type sets of {self.__name__} in {self.__module__}'s .wrap file "
+                    "do not include it: add it there and rebuild.")
+        return f"The type sets of {self.__name__} in ndwrap's .wrap file do not include it."
 
     def __getitem__(self, key):
         if self.pairs and isinstance(key, tuple) and len(key) == 2:
             inst = self._by_key.get(key)
             if inst is None:
-                raise self._missing(f"[{_name(key[0])}, {_name(key[1])}]")
+                raise self._missing(f"[{_name(key[0])}, {_name(key[1])}]", *_pixels_dim(*key))
             return inst
         insts = self._by_input.get(key)
         if insts is None:
-            raise self._missing(f"[{_name(key)}]")
+            raise self._missing(f"[{_name(key)}]", *_pixels_dim(key))
         return self._default(key, insts)
 
     def _default(self, in_type, insts):
@@ -155,7 +249,8 @@ class FunctionTemplate:
         key = (in_type, output_type) if output_type is not None else in_type
         if output_type is not None and not self.pairs:
             if output_type is not in_type:
-                raise self._missing(f"[{in_type.__name__}, {_name(output_type)}]")
+                raise self._missing(f"[{in_type.__name__}, {_name(output_type)}]",
+                                    *_pixels_dim(in_type, output_type))
             key = in_type
         return self[key](image, *args, **kwargs)
 
@@ -167,7 +262,11 @@ class FunctionTemplate:
             p, d, vector = _reg.image_info(t)
             if p is pixel and d == a.ndim - (1 if vector else 0):
                 return t
-        raise self._missing(f" for an array of {a.dtype} with {a.ndim} dimension(s)")
+        dim = a.ndim
+        if self._by_input and all(_reg.image_info(t)[2] for t in self._by_input):
+            dim -= 1  # every input is a VectorImage: the last axis holds the components
+        raise self._missing(f" for an array of {a.dtype} with {a.ndim} dimension(s)",
+                            (pixel,), dim if dim >= 1 else None)
 
     def keys(self):
         return list(self._by_key)
@@ -189,15 +288,34 @@ def _name(t):
     return getattr(t, "__name__", repr(t))
 
 
-def register_functions(module_name, wrapped, functions):
-    """Build the FunctionTemplate objects of a generated module package.
+def _pixels_dim(*types_):
+    """(pixel types, dimension) of image classes in a failed lookup, for hints."""
+    pixels, dim = [], None
+    for t in types_:
+        try:
+            p, d, _ = _reg.image_info(t)
+        except TypeError:
+            continue
+        pixels.append(p)
+        dim = d
+    return pixels, dim
+
+
+def register_functions(module_name, wrapped, functions, built_for=None):
+    """Build the FunctionTemplate objects of a generated module package and
+    enter them in ndwrap's registry (:func:`registered_functions`).
 
     `functions` is the generated table: (name, doc, pairs, params,
-    [(in spec, out spec, C function name), ...])."""
+    [(in spec, out spec, C function name), ...]); `built_for` the module's
+    BUILT_FOR record (None for ndwrap's own modules)."""
+    if built_for is not None:
+        check_built_for(module_name, built_for)
     result = {}
     for name, doc, pairs, params, rows in functions:
-        tmpl = FunctionTemplate(module_name, name, doc, pairs, params)
+        tmpl = FunctionTemplate(module_name, name, doc, pairs, params, built_for)
         for i, o, c in rows:
             tmpl._add(_image_class(i), _image_class(o), getattr(wrapped, c))
         result[name] = tmpl
+    for name, tmpl in result.items():
+        _FUNCTIONS[f"{module_name}.{name}"] = tmpl
     return result
