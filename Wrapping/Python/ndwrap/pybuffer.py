@@ -183,15 +183,18 @@ class _PyBufferBase:
             f"got {type(image).__name__}")
 
     @classmethod
-    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None):
-        """A NumPy view of the image's pixels (never a copy)."""
+    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None, update=True):
+        """A NumPy view of the image's pixels (never a copy).  ``update=`` is
+        accepted for ITK code; ndwrap has no pipeline to update."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         return _array_view(image, keepAxes if keep_axes is None else keep_axes)
 
     @classmethod
-    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None):
-        """The image's pixels as an array: a view unless ``copy=True``."""
+    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, update=True):
+        """The image's pixels as an array: a view unless ``copy=True`` (ITK 5
+        copies here: see the README's table of deliberate differences).
+        ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         keep = keepAxes if keep_axes is None else keep_axes
@@ -223,7 +226,11 @@ class _PyBufferBase:
 
 
 class _PyBufferTemplate:
-    """``PyBuffer[ImageType]``."""
+    """``PyBuffer[ImageType]``: conversions between images of that type and
+    NumPy arrays (``GetArrayFromImage``, ``GetArrayViewFromImage``,
+    ``GetImageFromArray``, ``GetImageViewFromArray``).  They share memory
+    unless ``copy=True`` (ITK 5 copies there: README "Coming from ITK");
+    ``...View...`` never copies."""
 
     __name__ = "PyBuffer"
 
@@ -231,10 +238,17 @@ class _PyBufferTemplate:
         self._cache = {}
 
     def __getitem__(self, image_type):
+        if isinstance(image_type, (tuple, list)) and len(image_type) == 1:
+            image_type = image_type[0]  # ITK's PyBuffer[(ImageType,)] / [[ImageType]]
+        elif isinstance(image_type, list):
+            image_type = tuple(image_type)
         cls = self._cache.get(image_type)
         if cls is None:
             if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
                 image_type = _reg.TEMPLATES["Image"][image_type]
+                cls = self._cache.get(image_type)
+                if cls is not None:  # one PyBuffer class per image type
+                    return cls
             _reg.image_info(image_type)  # TypeError for anything else
             cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
                        {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
@@ -265,6 +279,8 @@ def _image_type_for(arr, is_vector, ttype):
         except (AttributeError, KeyError, TypeError):
             pass
     if ttype is not None:
+        if isinstance(ttype, (tuple, list)) and len(ttype) == 1:
+            ttype = ttype[0]  # ITK's ttype=(ImageType,) / [ImageType]
         if isinstance(ttype, tuple):
             return _reg.TEMPLATES["VectorImage" if is_vector else "Image"][ttype]
         _reg.image_info(ttype)
@@ -282,16 +298,21 @@ def _image_type_for(arr, is_vector, ttype):
     return t
 
 
-def array_view_from_image(image, keep_axes=False):
-    """A NumPy view of the image (shares memory; keeps the image alive)."""
+def array_view_from_image(image, keep_axes=False, update=True):
+    """A NumPy view of the image (shares memory; keeps the image alive).
+    ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
     if type(image) not in _reg._CLASS_INFO:
         _reg.image_info(type(image))  # TypeError
     return _array_view(image, keep_axes)
 
 
-def array_from_image(image, keep_axes=False):
-    """A NumPy copy of the image's pixels."""
+def array_from_image(image, keep_axes=False, update=True, copy=True):
+    """A NumPy copy of the image's pixels (as ITK 5); ``copy=None`` or
+    ``copy=False`` share instead, as ``PyBuffer[T].GetArrayFromImage``.
+    ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
     _reg.image_info(type(image))
+    if not _copy_flag(copy):
+        return _array_view(image, keep_axes)
     return _array_copy(image, keep_axes)
 
 
