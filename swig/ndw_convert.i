@@ -94,11 +94,12 @@ static int ndw_swig_fast_parse(const char *name, int want_image, ndw_pixel_type 
   return 0;
 }
 
-/* _fast_conversion(kind, cls, fallback, image_types): a fast callable in
- * front of `fallback`; cls None (image kinds only) means any image class
- * (the keys of the dict image_types). */
+/* _fast_conversion(kind, cls, fallback, image_types, doc): a fast callable
+ * in front of `fallback`; cls None (image kinds only) means any image class
+ * (the keys of the dict image_types); `doc` (a str, or None for the
+ * fallback's) may start with a text signature "name(...)\n--\n\n". */
 static PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyObject *fallback,
-                                          PyObject *image_types) {
+                                          PyObject *image_types, PyObject *doc) {
   static int hooked;
   long kind = PyLong_AsLong(kind_obj);
   int want_image;
@@ -119,7 +120,8 @@ static PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyO
       PyErr_SetString(PyExc_TypeError, "a vnl fast conversion needs its class");
       return NULL;
     }
-    return ndw_py_convert_new((int)kind, NULL, NULL, NDW_PIXEL_F, 0, 0, fallback, image_types);
+    return ndw_py_convert_new((int)kind, NULL, NULL, NDW_PIXEL_F, 0, 0, fallback, image_types,
+                              doc);
   }
   for (size_t i = 0; i < swig_module.size; ++i) {
     swig_type_info *ty = swig_module.types[i];
@@ -129,7 +131,7 @@ static PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyO
     int vector;
     if (cd == NULL || (PyObject *)cd->pytype != cls) continue;
     if (!ndw_swig_fast_parse(ty->name, want_image, &t, &dim, &vector)) break;
-    return ndw_py_convert_new((int)kind, cls, ty, t, dim, vector, fallback, NULL);
+    return ndw_py_convert_new((int)kind, cls, ty, t, dim, vector, fallback, NULL, doc);
   }
   PyErr_Format(PyExc_TypeError, "%R is not a wrapped %s class", cls,
                want_image ? "image" : "vnl");
@@ -139,4 +141,4 @@ static PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyO
 
 %rename(_fast_conversion) ndw_swig_fast_conversion;
 PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyObject *fallback,
-                                   PyObject *image_types);
+                                   PyObject *image_types, PyObject *doc);

@@ -3,6 +3,7 @@
 
 %define NDW_WRAP_SEQ(PYNAME, T, D, SIGNED)
 %rename(PYNAME) T;
+NDW_SEQ_DOCS(PYNAME, T)                         /* ndw_docs.i */
 %{
 /* len(): a plain slot function (SWIG's lenfunc closure dereferences the
  * NULL result of a failing __len__, e.g. on an uninitialised object) */
@@ -61,6 +62,7 @@ typedef struct T {} T;
   static unsigned int GetSizeDimension() { return D; }
   static unsigned int GetIndexDimension() { return D; }
 }
+NDW_PUBLIC_DIR(T)
 %enddef
 
 /* Wherever a C function takes a Size or Index, a Python sequence (list,
@@ -97,6 +99,7 @@ NDW_WRAP_SEQ(Index##D, ndw_index_##D, D, 1)
 NDW_GEOMETRY_IN(ndw_size_##D, D, 0)
 NDW_GEOMETRY_IN(ndw_index_##D, D, 1)
 %rename(ImageRegion##D) ndw_region_##D;
+NDW_REGION_DOCS(D)
 %feature("python:slot", "tp_repr", functype="reprfunc") ndw_region_##D::__repr__;
 typedef struct ndw_region_##D {} ndw_region_##D;
 %extend ndw_region_##D {
@@ -115,8 +118,19 @@ typedef struct ndw_region_##D {} ndw_region_##D;
   ~ndw_region_##D() { free($self); }
   ndw_index_##D GetIndex() { return $self->index; }
   ndw_size_##D GetSize() { return $self->size; }
-  void SetIndex(PyObject *index) { (void)ndw_py_to_int64s(index, D, $self->index.v, "index"); }
-  void SetSize(PyObject *size) { (void)ndw_py_to_sizes(size, D, $self->size.v, "size"); }
+  /* SetIndex(index) or ITK's SetIndex(axis, value); the same for SetSize */
+  void SetIndex(PyObject *index, PyObject *value = NULL) {
+    if (value == NULL)
+      (void)ndw_py_to_int64s(index, D, $self->index.v, "index");
+    else
+      (void)ndw_py_geom_set_axis($self->index.v, D, 1, index, value);
+  }
+  void SetSize(PyObject *size, PyObject *value = NULL) {
+    if (value == NULL)
+      (void)ndw_py_to_sizes(size, D, $self->size.v, "size");
+    else
+      (void)ndw_py_geom_set_axis($self->size.v, D, 0, size, value);
+  }
   /* exact (a Python int): a region object may describe more pixels than
    * any image could hold */
   PyObject *GetNumberOfPixels() {
@@ -135,4 +149,6 @@ typedef struct ndw_region_##D {} ndw_region_##D;
     return ndw_py_region_repr($self->index.v, $self->size.v, D, "ImageRegion" #D);
   }
 }
+NDW_REGION_ITK(D)                               /* ndw_itk.i */
+NDW_PUBLIC_DIR(ndw_region_##D)
 %enddef

@@ -19,6 +19,7 @@ static void ndw_swig_image_releasebuffer(PyObject *self, Py_buffer *view) {
 
 %define NDW_WRAP_IMAGE_CLASS(PYNAME, T, PTYPE, NDW_D_, VECTOR)
 %rename(PYNAME) T;
+NDW_IMAGE_DOCS(PYNAME, T)                       /* ndw_docs.i */
 %feature("python:bf_getbuffer", functype="getbufferproc") T "ndw_swig_image_getbuffer";
 %feature("python:bf_releasebuffer", functype="releasebufferproc") T "ndw_swig_image_releasebuffer";
 %feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
@@ -78,6 +79,8 @@ typedef struct T {} T;
   }
 }
 NDW_IMAGE_PROTOCOLS(T)                          /* ndw_protocols.i */
+NDW_IMAGE_ITK(T)                                /* ndw_itk.i */
+NDW_PUBLIC_DIR(T)                               /* ndw_docs.i */
 NDW_IMAGE_DLPACK(T, PTYPE, NDW_D_, VECTOR)      /* ndw_dlpack.i */
 %enddef
 

@@ -846,6 +846,17 @@ ndw_image *ndw_py_image_view_ex(const ndw_pixel_type *type, unsigned dim, int ve
   return im;
 }
 
+/* Re-point an existing image at an object's memory (Graft): the same
+ * acquisition and checks as ndw_py_image_view; the image's old buffer is
+ * dropped (BufferError while it is exported). */
+PyObject *ndw_py_image_rewrap(ndw_image *im, PyObject *obj, int is_vector) {
+  ndw_buffer_desc d;
+  Py_buffer *pb;
+  if ((pb = ndw_py_acquire(obj, 0, &d)) == NULL) return NULL;
+  /* from here on the image owns pb: the release callback runs on failure */
+  return ndw_py_status(ndw_image_view_buffer(im, &d, is_vector, ndw_py_release_pybuffer, pb));
+}
+
 ndw_image *ndw_py_image_copy(ndw_image *im) {
   ndw_image *out = NULL;
   ndw_status st;
@@ -1119,6 +1130,19 @@ void ndw_py_vnl_releasebuffer(ndw_vnl *v, Py_buffer *view) {
   view->internal = NULL;
 }
 
+/* A new vnl object filled with `value` (vnl's (n, value) constructors);
+ * frees it and returns NULL when the value does not convert. */
+ndw_vnl *ndw_py_vnl_filled(ndw_vnl *v, PyObject *value) {
+  PyObject *r;
+  if (v == NULL || value == NULL) return v;
+  if ((r = ndw_py_vnl_fill(v, value)) == NULL) {
+    ndw_py_vnl_free(v);
+    return NULL;
+  }
+  Py_DECREF(r);
+  return v;
+}
+
 /* ---- geometry ------------------------------------------------------------ */
 
 /* Python has already added len() to a negative subscript (sq_item). */
@@ -1156,6 +1180,26 @@ int ndw_py_geom_setitem(void *v, unsigned n, int is_signed, Py_ssize_t i, PyObje
   else
     ((uint64_t *)v)[i] = (uint64_t)x;
   return 0;
+}
+
+/* ITK's SetSize(axis, value) / SetIndex(axis, value): one axis, 0..n-1
+ * (no negative axes: ITK's is unsigned). */
+int ndw_py_geom_set_axis(void *v, unsigned n, int is_signed, PyObject *axis, PyObject *value) {
+  Py_ssize_t i;
+  PyObject *num = PyNumber_Index(axis);
+  if (num == NULL) return -1;
+  i = PyLong_AsSsize_t(num);
+  Py_DECREF(num);
+  if (i == -1 && PyErr_Occurred()) {
+    if (!PyErr_ExceptionMatches(PyExc_OverflowError)) return -1;
+    PyErr_Clear();
+    i = (Py_ssize_t)n; /* out of range either way */
+  }
+  if (i < 0 || i >= (Py_ssize_t)n) {
+    PyErr_Format(PyExc_IndexError, "axis %zd is out of range for dimension %u", i, n);
+    return -1;
+  }
+  return ndw_py_geom_setitem(v, n, is_signed, i, value);
 }
 
 int ndw_py_geom_init(void *v, unsigned n, int is_signed, PyObject *values) {

@@ -93,6 +93,7 @@ ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObjec
 ndw_image *ndw_py_image_view_ex(const ndw_pixel_type *type, unsigned dim, int vector,
                                 PyObject *obj, int is_vector, int keep,
                                 int (*wrapped)(ndw_pixel_type, unsigned, int));
+PyObject *ndw_py_image_rewrap(ndw_image *im, PyObject *obj, int is_vector);
 /** New contiguous copy of the pixels (GIL released for large copies). */
 ndw_image *ndw_py_image_copy(ndw_image *im);
 /** Copy the pixels into a writable C-contiguous buffer of the array shape. */
@@ -116,6 +117,8 @@ void ndw_py_vnl_releasebuffer(ndw_vnl *v, Py_buffer *view);
 /* ---- geometry (Size, Index: n values; signed for Index) ---------------- */
 PyObject *ndw_py_geom_getitem(const void *v, unsigned n, int is_signed, Py_ssize_t i);
 int ndw_py_geom_setitem(void *v, unsigned n, int is_signed, Py_ssize_t i, PyObject *value);
+ndw_vnl *ndw_py_vnl_filled(ndw_vnl *v, PyObject *value);
+int ndw_py_geom_set_axis(void *v, unsigned n, int is_signed, PyObject *axis, PyObject *value);
 int ndw_py_geom_init(void *v, unsigned n, int is_signed, PyObject *values);
 PyObject *ndw_py_geom_repr(const void *v, unsigned n, int is_signed, const char *pyname);
 PyObject *ndw_py_geom_richcompare(const void *v, unsigned n, int is_signed, PyObject *other,

@@ -248,7 +248,7 @@ static PyMethodDef ndw_fast_def = {
 
 PyObject *ndw_py_convert_new(int kind, PyObject *cls, void *swig_type, ndw_pixel_type t,
                              unsigned dim, int vector, PyObject *fallback,
-                             PyObject *image_types) {
+                             PyObject *image_types, PyObject *doc) {
   ndw_fast *f;
   PyObject *capsule, *fn;
   if (!PyCallable_Check(fallback)) {
@@ -275,7 +275,12 @@ PyObject *ndw_py_convert_new(int kind, PyObject *cls, void *swig_type, ndw_pixel
   f->name = PyObject_GetAttrString(fallback, "__name__");
   if (f->name != NULL && PyUnicode_Check(f->name) && PyUnicode_AsUTF8(f->name) != NULL)
     f->def.ml_name = PyUnicode_AsUTF8(f->name);
-  f->doc = PyObject_GetAttrString(fallback, "__doc__");
+  if (doc != NULL && PyUnicode_Check(doc)) {
+    f->doc = doc;
+    Py_INCREF(doc);
+  } else {
+    f->doc = PyObject_GetAttrString(fallback, "__doc__");
+  }
   if (f->doc != NULL && PyUnicode_Check(f->doc) && PyUnicode_AsUTF8(f->doc) != NULL)
     f->def.ml_doc = PyUnicode_AsUTF8(f->doc);
   PyErr_Clear();

@@ -45,10 +45,12 @@ void ndw_py_convert_set_hooks(const ndw_py_convert_hooks *hooks);
 /** A new fast callable of `kind` for `cls` (NULL: any image class, the
  *  pixel type and dimension then come from the array); `swig_type`, `t`,
  *  `dim`, `vector` (or matrix for vnl) describe `cls`.  `image_types` is a
- *  dict whose keys are every image class (for cls NULL). */
+ *  dict whose keys are every image class (for cls NULL).  The callable is
+ *  named after the fallback; its doc is `doc` when that is a str (it may
+ *  carry a text signature), else the fallback's. */
 PyObject *ndw_py_convert_new(int kind, PyObject *cls, void *swig_type, ndw_pixel_type t,
                              unsigned dim, int vector, PyObject *fallback,
-                             PyObject *image_types);
+                             PyObject *image_types, PyObject *doc);
 
 #ifdef __cplusplus
 }

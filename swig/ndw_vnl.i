@@ -23,6 +23,7 @@ static void ndw_swig_vnl_releasebuffer(PyObject *self, Py_buffer *view) {
 
 %define NDW_WRAP_VNL_COMMON(PYNAME, T, PTYPE, MATRIX)
 %rename(PYNAME) T;
+NDW_VNL_DOCS(PYNAME, T)                         /* ndw_docs.i */
 %feature("python:bf_getbuffer", functype="getbufferproc") T "ndw_swig_vnl_getbuffer";
 %feature("python:bf_releasebuffer", functype="releasebufferproc") T "ndw_swig_vnl_releasebuffer";
 %feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
@@ -50,15 +51,46 @@ typedef struct T {} T;
   int _exports() { return (int)ndw_vnl_exports((ndw_vnl *)$self); }
 }
 NDW_VNL_PROTOCOLS(T)                            /* ndw_protocols.i */
+NDW_PUBLIC_DIR(T)                               /* ndw_docs.i */
 NDW_VNL_DLPACK(T)                               /* ndw_dlpack.i */
 %enddef
 
 %define NDW_WRAP_VNL(NDW_CODE_, NDW_TOK_, NDW_CTYPE_)
 NDW_WRAP_VNL_COMMON(vnl_vector##NDW_CODE_, ndw_vnl_vector_##NDW_TOK_, NDW_PIXEL_##NDW_CODE_, 0)
 %feature("python:slot", "sq_item", functype="ssizeargfunc") ndw_vnl_vector_##NDW_TOK_::__getitem__;
+%feature("python:slot", "sq_ass_item", functype="ssizeobjargproc") ndw_vnl_vector_##NDW_TOK_::__setitem__;
+%feature("python:slot", "tp_call", functype="ternarycallfunc") ndw_vnl_vector_##NDW_TOK_::__call__;
 %extend ndw_vnl_vector_##NDW_TOK_ {
-  ndw_vnl_vector_##NDW_TOK_(PyObject *n = NULL) {
-    return (ndw_vnl_vector_##NDW_TOK_ *)ndw_py_vnl_new(NDW_PIXEL_##NDW_CODE_, 0, n, NULL);
+  /* vnl_vector(n) or vnl's vnl_vector(n, value): n elements set to value */
+  ndw_vnl_vector_##NDW_TOK_(PyObject *n = NULL, PyObject *value = NULL) {
+    ndw_vnl *v = ndw_py_vnl_new(NDW_PIXEL_##NDW_CODE_, 0, n, NULL);
+    return (ndw_vnl_vector_##NDW_TOK_ *)ndw_py_vnl_filled(v, value);
+  }
+  /* v(i), v[i] = value: vnl's operator() and element assignment */
+  /* (two parameters so that SWIG parses tp_call's argument tuple) */
+  PyObject *__call__(PyObject *i, PyObject *extra = NULL) {
+    if (extra != NULL) {
+      PyErr_SetString(PyExc_TypeError, "a vnl_vector takes one index: v(i)");
+      return NULL;
+    }
+    return ndw_py_vnl_get((ndw_vnl *)$self, i, NULL);
+  }
+  PyObject *__setitem__(long i, PyObject *value) {
+    PyObject *index, *r;
+    if (value == NULL) {
+      PyErr_SetString(PyExc_TypeError, "cannot delete elements of a vnl_vector");
+      return NULL;
+    }
+    if (i < 0) { /* sq_ass_item: CPython has already added len() */
+      unsigned long long n = ndw_vnl_rows((ndw_vnl *)$self);
+      PyErr_Format(PyExc_IndexError, "index %lld is out of range for length %llu",
+                   (long long)i - (long long)n, n);
+      return NULL;
+    }
+    if ((index = PyLong_FromSsize_t(i)) == NULL) return NULL;
+    r = ndw_py_vnl_put((ndw_vnl *)$self, index, NULL, value);
+    Py_DECREF(index);
+    return r;
   }
   PyObject *py_set_size(PyObject *n) { return ndw_py_vnl_set_size((ndw_vnl *)$self, n, NULL); }
   PyObject *py_get(PyObject *i) { return ndw_py_vnl_get((ndw_vnl *)$self, i, NULL); }
@@ -80,10 +112,16 @@ NDW_WRAP_VNL_COMMON(vnl_vector##NDW_CODE_, ndw_vnl_vector_##NDW_TOK_, NDW_PIXEL_
   }
 }
 NDW_WRAP_VNL_COMMON(vnl_matrix##NDW_CODE_, ndw_vnl_matrix_##NDW_TOK_, NDW_PIXEL_##NDW_CODE_, 1)
+%feature("python:slot", "tp_call", functype="ternarycallfunc") ndw_vnl_matrix_##NDW_TOK_::__call__;
 %extend ndw_vnl_matrix_##NDW_TOK_ {
-  ndw_vnl_matrix_##NDW_TOK_(PyObject *rows = NULL, PyObject *cols = NULL) {
-    return (ndw_vnl_matrix_##NDW_TOK_ *)ndw_py_vnl_new(NDW_PIXEL_##NDW_CODE_, 1, rows, cols);
+  /* vnl_matrix(rows, cols) or vnl's vnl_matrix(rows, cols, value) */
+  ndw_vnl_matrix_##NDW_TOK_(PyObject *rows = NULL, PyObject *cols = NULL, PyObject *value = NULL) {
+    ndw_vnl *m = ndw_py_vnl_new(NDW_PIXEL_##NDW_CODE_, 1, rows, cols);
+    return (ndw_vnl_matrix_##NDW_TOK_ *)ndw_py_vnl_filled(m, value);
   }
+  /* m(r, c): vnl's operator(); columns(): vnl's other name for cols() */
+  PyObject *__call__(PyObject *r, PyObject *c) { return ndw_py_vnl_get((ndw_vnl *)$self, r, c); }
+  unsigned long long columns() { return ndw_vnl_cols((ndw_vnl *)$self); }
   PyObject *py_set_size(PyObject *rows, PyObject *cols) {
     return ndw_py_vnl_set_size((ndw_vnl *)$self, rows, cols);
   }

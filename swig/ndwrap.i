@@ -11,6 +11,8 @@
 %include "ndw_args.i"
 %include "ndw_geometry.i"
 %include "ndw_protocols.i"
+%include "ndw_itk.i"
+%include "ndw_docs.i"
 %include "ndw_dlpack.i"
 %include "ndw_convert.i"
 %include "ndw_image.i"

@@ -220,13 +220,15 @@ step "scipy.ndimage kernel example (examples/NDImageKernel, ndw_add_ndimage_kern
 step "SDK: the wheel in a new venv; examples/ExternalModule pip-installed outside the source tree; C consumers"
 # ndwrap is on no package index here: the module is built with
 # --no-build-isolation, its build requirements installed in the venv first.
-sdk_venv="$work/venv-sdk"
+# Everything of this stage (the venv too) lives outside the source tree, so
+# that any path of the module's build into "$src" is a real leak.
+sdk_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ndw-sdk.XXXXXX")
+case "$sdk_tmp/" in "$src/"*) echo "run_all.sh: $sdk_tmp is inside the source tree" >&2; exit 1 ;; esac
+sdk_venv="$sdk_tmp/venv"
 sdk_py="$sdk_venv/bin/python"
 "$py" -m venv --clear "$sdk_venv"
 "$sdk_py" -m pip install --quiet "$ndw_wheel" numpy scipy pytest "scikit-build-core>=0.11" \
   "swig>=4.1" "cmake>=3.21" ninja
-sdk_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ndw-sdk.XXXXXX")
-case "$sdk_tmp/" in "$src/"*) echo "run_all.sh: $sdk_tmp is inside the source tree" >&2; exit 1 ;; esac
 cp -r "$src/examples/ExternalModule" "$sdk_tmp/ExternalModule"
 rm -rf "$sdk_tmp/ExternalModule/build"
 (cd "$sdk_tmp" && "$sdk_py" -m ndwrap --version && "$sdk_py" -m ndwrap --cmakedir)
@@ -256,8 +258,8 @@ assert "numpy" not in sys.modules, "import ndwrap imported NumPy"
 print(f"import ndwrap: {1e3 * (t1 - t):.0f} ms, then import extfilters: {1e3 * (t2 - t1):.0f} ms")')
 # Narrowed by the module's own options (pip's spelling): its hints name them.
 (cd "$sdk_tmp" && PATH="$sdk_venv/bin:$PATH" "$sdk_py" -m pip install --quiet --no-build-isolation \
-   --force-reinstall --no-deps ./ExternalModule -Ccmake.define.NDW_WRAP_DIMS="2;3" \
-   -Ccmake.define.NDW_WRAP_SS=OFF)
+   --force-reinstall --no-deps ./ExternalModule --config-settings=cmake.define.NDW_WRAP_DIMS="2;3" \
+   --config-settings=cmake.define.NDW_WRAP_SS=OFF)  # (= -C...; pip < 23.1, e.g. Debian 12's, has only the long form)
 (cd "$sdk_tmp" && NDW_EXPECT_MODULE_DIMS="2;3" "$sdk_py" -m pytest "$sdk_tmp/ExternalModule/tests" \
    -q -p no:cacheprovider)
 # Plain `pip install` (build isolation) in another new venv, ndwrap's wheel

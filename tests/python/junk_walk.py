@@ -36,13 +36,18 @@ import types
 PROGRESS = sys.argv[1]
 EXTRA = sys.argv[2:]
 
-# Junk must never make ndwrap allocate without bound: cap the address space
-# (not under ASan, which reserves terabytes of shadow memory), so that such
-# a call fails here with MemoryError instead of taking the machine down.
-if not os.environ.get("NDW_UNDER_ASAN"):
-    import resource
+# Junk must never make ndwrap allocate without bound: cap the address space,
+# so that such a call fails here with MemoryError instead of taking the
+# machine down.  ASan reserves terabytes of shadow memory at start-up: under
+# it the cap is what is already mapped plus the same 6 GiB (a legitimate
+# vnl_vector(2**31, value) would otherwise fill 16 GiB).
+import resource  # noqa: E402
 
-    resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))
+_headroom = 6 << 30
+if os.environ.get("NDW_UNDER_ASAN"):
+    with open("/proc/self/status") as _f:
+        _headroom += next(int(ln.split()[1]) for ln in _f if ln.startswith("VmSize:")) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (_headroom, _headroom))
 
 import ndwrap  # noqa: E402
 from ndwrap import ndwcore  # noqa: E402

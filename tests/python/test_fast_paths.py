@@ -34,9 +34,16 @@ def test_the_spellings_are_fast_callables_with_their_docs():
     for fn in (ndwrap.array_view_from_image, ndwrap.image_view_from_array,
                ndwrap.PyBuffer[F3].GetArrayViewFromImage, ndwrap.PyVnl[ndwrap.F].GetVnlVectorFromArray):
         assert type(fn).__name__ == "builtin_function_or_method"
-        assert fn.__doc__
     assert ndwrap.GetArrayViewFromImage is ndwrap.array_view_from_image
     assert "shares memory" in ndwrap.array_view_from_image.__doc__
+    # help() and inspect see the Python spelling's parameters
+    import inspect
+    assert str(inspect.signature(ndwrap.array_view_from_image)) == \
+        "(image, keep_axes=False, update=True, axes=None)"
+    sig = inspect.signature(ndwrap.PyBuffer[F3].GetImageViewFromArray)
+    assert list(sig.parameters)[:2] == ["arr", "is_vector"] and "axes" in sig.parameters
+    assert str(inspect.signature(ndwrap.PyVnl[ndwrap.F].GetVnlVectorFromArray)) == \
+        "(arr, copy=None)"
 
 
 @pytest.mark.parametrize("vector", [False, True])

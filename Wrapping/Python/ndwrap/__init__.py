@@ -8,6 +8,22 @@ zero-copy NumPy bridge.
     >>> arr = ndwrap.PyBuffer[ImageType].GetArrayFromImage(image)  # shares memory
 
 Importing ndwrap does not import NumPy; conversions do, on first use.
+
+Where to look (``help()`` on each; docs/reference.rst lists them all):
+
+* Types, ITK's way: ``Image[PixelType, Dim]`` (also ``Image.F3``),
+  ``VectorImage``, ``Size[Dim]``, ``Index[Dim]``, ``ImageRegion[Dim]``,
+  ``vnl_vector[T]``, ``vnl_matrix[T]``; pixel types ``F``, ``UC``, ...,
+  ``ctype('unsigned char')``; ``template(obj)`` names an object's type.
+  The instantiations themselves (``ImageF3``, ``vnl_vectorD``, ...) are
+  attributes too, but not in ``__all__``.
+* NumPy: ``PyBuffer[ImageType]`` and ``PyVnl[T]`` share memory;
+  ``array_from_image`` / ``image_from_array`` (and ITK's CamelCase names)
+  copy, ``array_view_from_image`` / ``image_view_from_array`` share; every
+  spelling takes ``copy=``.  README "Coming from ITK" lists where ndwrap
+  differs from ITK 5 on purpose.
+* Also: ``from_dlpack``, ``imread`` / ``imwrite``, ``xarray_from_image``,
+  ``ndwrap.ndimage`` (SciPy callables), ``CastImage``.
 """
 from . import _table
 from . import ndwcore
@@ -22,11 +38,14 @@ from .pybuffer import (  # noqa: F401
     image_view_from_array,
 )
 from .dlpack import from_dlpack  # noqa: F401
+from .matrix import GetMatrixFromArray, Matrix, matrix_from_array  # noqa: F401
 from .xarray import image_from_xarray, xarray_from_image  # noqa: F401  (xarray imported on use)
 from .pyvnl import (  # noqa: F401
     PyVnl, array_from_vnl_matrix, array_from_vnl_vector, array_view_from_vnl_matrix,
     array_view_from_vnl_vector, vnl_matrix_from_array, vnl_matrix_view_from_array,
-    vnl_vector_from_array, vnl_vector_view_from_array,
+    vnl_vector_from_array, vnl_vector_view_from_array, array_from_matrix, GetArrayFromMatrix,
+    GetArrayFromVnlMatrix, GetArrayFromVnlVector, GetArrayViewFromVnlMatrix,
+    GetArrayViewFromVnlVector, GetVnlMatrixFromArray, GetVnlVectorFromArray,
 )
 
 __version__ = _table.VERSION
@@ -99,3 +118,18 @@ def __getattr__(name):
 
         return importlib.import_module(".ndimage", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _public_names():
+    """``__all__``: the public API without the mangled instantiations
+    (``ImageF3``, ...: reach them through the templates) and submodules."""
+    skip = set(_TEMPLATES["Image"].values()) | set(_TEMPLATES["VectorImage"].values())
+    for t in ("Size", "Index", "ImageRegion", "vnl_vector", "vnl_matrix"):
+        skip |= set(_TEMPLATES[t].values())
+    module = type(_table)
+    return sorted(n for n, v in globals().items()
+                  if not n.startswith("_") and n != "TYPE_CHECKING"
+                  and not isinstance(v, module) and not (isinstance(v, type) and v in skip))
+
+
+__all__ = _public_names()

@@ -195,3 +195,149 @@ def deepcopy(obj, memo=None, _unused=None):
     if memo is not None:
         memo[id(obj)] = result
     return result
+
+
+# ----------------------------------------------------------------------------
+# ITK's spellings on images (swig/ndw_itk.i forwards here)
+
+
+def _is_vector_image(image):
+    return _reg._CLASS_INFO[type(image)][0] == "VectorImage"
+
+
+def graft(image, other, _unused=None):
+    """``image.Graft(other)``: ``image`` takes ``other``'s region, start
+    index, spacing, origin, direction and *the same pixel memory* (no copy).
+    ``image`` keeps that memory alive whatever is deleted first; ``other``
+    counts it as exported (it cannot be re-allocated while ``image`` shows
+    it). Grafting an unallocated image copies its geometry and leaves
+    ``image`` unallocated."""
+    if type(other) is not type(image):
+        raise TypeError(f"{type(image).__name__}.Graft() takes a {type(image).__name__}, "
+                        f"not {type(other).__name__}")
+    region = other.GetLargestPossibleRegion()
+    if other._is_allocated():
+        image._rewrap(_numpy().asarray(other), 1 if _is_vector_image(image) else 0)
+        image._set_start_index(region.GetIndex())
+    else:
+        if _is_vector_image(image):
+            image.SetNumberOfComponentsPerPixel(other.GetNumberOfComponentsPerPixel())
+        image.SetRegions(region)
+    image.CopyInformation(other)
+    return None
+
+
+def clone(image, _a=None, _b=None):
+    """``image.Clone()`` as ITK: a new, empty image of the same type (ITK's
+    ``Clone`` is ``CreateAnother``; it copies neither geometry nor pixels).
+    ``copy.copy(image)`` copies both."""
+    return type(image).New()
+
+
+def _reals(seq, dim, what, integral=False):
+    """`dim` numbers from a sequence (Index, tuple, list, NumPy array);
+    TypeError/ValueError for anything else (strings included)."""
+    import numbers
+    import operator
+
+    if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
+        raise TypeError(f"{what} must be a sequence of {dim} numbers, not {type(seq).__name__}")
+    if len(seq) != dim:
+        raise ValueError(f"{what} must have {dim} values, got {len(seq)}")
+    out = []
+    for v in seq:
+        if integral:
+            out.append(operator.index(v))
+        elif isinstance(v, numbers.Real) or hasattr(v, "__float__") and not isinstance(
+                v, (str, bytes, complex)):
+            out.append(float(v))
+        else:
+            raise TypeError(f"{what} values must be real numbers, not {type(v).__name__}")
+    return out
+
+
+def _index_to_point(image, cindex):
+    np = _numpy()
+    d = np.asarray(image.GetDirection(), dtype=float)
+    return tuple(float(x) for x in np.asarray(image.GetOrigin()) +
+                 d @ (np.asarray(image.GetSpacing()) * np.asarray(cindex, dtype=float)))
+
+
+def index_to_point(image, index, _unused=None):
+    """``TransformIndexToPhysicalPoint(index)``: origin + direction @
+    (spacing * index), as a tuple of floats (ITK gives an ``itk.Point``)."""
+    return _index_to_point(image, _reals(index, image.GetImageDimension(), "index", True))
+
+
+def continuous_index_to_point(image, index, _unused=None):
+    """``TransformContinuousIndexToPhysicalPoint(cindex)``: as
+    :func:`index_to_point` for a fractional index."""
+    return _index_to_point(image, _reals(index, image.GetImageDimension(), "continuous index"))
+
+
+def point_to_continuous_index(image, point, _unused=None):
+    """``TransformPhysicalPointToContinuousIndex(point)``: the inverse of
+    :func:`continuous_index_to_point`, a tuple of floats."""
+    np = _numpy()
+    p = np.asarray(_reals(point, image.GetImageDimension(), "point"))
+    m = np.asarray(image.GetDirection(), dtype=float) * np.asarray(image.GetSpacing())
+    return tuple(float(x) for x in np.linalg.solve(m, p - np.asarray(image.GetOrigin())))
+
+
+def point_to_index(image, point, _unused=None):
+    """``TransformPhysicalPointToIndex(point)``: the nearest index (ITK's
+    round-half-up), as an ``Index``; a point too far for an index raises
+    ``OverflowError``."""
+    import math
+
+    dim = image.GetImageDimension()
+    c = point_to_continuous_index(image, point)
+    idx = []
+    for x in c:
+        if not math.isfinite(x) or abs(x) >= 2.0 ** 62:
+            raise OverflowError(f"the point is outside any index range (continuous index {c})")
+        idx.append(math.floor(x + 0.5))
+    return _reg.TEMPLATES["Index"][dim](idx)
+
+
+def getitem(image, key, _unused=None):
+    """``image[z, y, x]``: NumPy indexing of the pixel array (NumPy axis
+    order, as ITK 5), a scalar for one pixel, a view for slices."""
+    if isinstance(key, (str, bytes)):
+        raise TypeError(f"{type(image).__name__} indices are NumPy indices (image[z, y, x]); "
+                        f"metadata keys such as {key!r} are not supported")
+    return array(image)[key]
+
+
+def setitem(image, key, value):
+    """``image[z, y, x] = value``: NumPy assignment into the pixel memory
+    (a read-only image raises ``ValueError``)."""
+    if isinstance(key, (str, bytes)):
+        raise TypeError(f"{type(image).__name__} indices are NumPy indices (image[z, y, x]); "
+                        f"metadata keys such as {key!r} are not supported")
+    array(image)[key] = value
+    return None
+
+
+def buffer(image, flags=None, _unused=None):
+    """``image.__buffer__(flags)`` (PEP 688): a memoryview of the pixels."""
+    if flags is not None:
+        import operator
+
+        flags = operator.index(flags)
+    if not image._is_allocated():
+        raise RuntimeError(f"{type(image).__name__}: the image is not allocated: "
+                           "call Allocate() first")
+    m = memoryview(image)
+    if flags is not None and flags & 1 and m.readonly:  # PyBUF_WRITABLE
+        m.release()
+        raise BufferError("the image is read-only")
+    return m
+
+
+_SWIG_INTERNALS = frozenset(("this", "thisown", "acquire", "append", "disown", "next", "own"))
+
+
+def public_dir(obj, _a=None, _b=None):
+    """``dir()`` of a wrapped object without SWIG's internals."""
+    return sorted(n for n in object.__dir__(obj) if n not in _SWIG_INTERNALS)

@@ -113,6 +113,7 @@ def ctype(name):
 
 
 def wrapped_pixel_types():
+    """The pixel types this build wraps (a tuple of PixelType)."""
     return tuple(p for p in PIXEL_TYPES if p.wrapped)
 
 
@@ -174,8 +175,11 @@ def exact_key(key):
 class Template:
     """A registry of wrapped instantiations, indexed like ITK's templates.
 
-    ``Image[ndwrap.F, 3]`` -> the class ``ImageF3``. Iterating gives the keys;
-    ``keys()``, ``values()``, ``items()``, ``len()`` and ``in`` work as on a dict.
+    ``Image[ndwrap.F, 3]`` -> the class ``ImageF3``; ITK's attribute spelling
+    ``Image.F3`` gives the same class. Iterating gives the keys; ``keys()``,
+    ``values()``, ``items()``, ``len()`` and ``in`` work as on a dict, and ITK's
+    ``GetTypes()`` / ``GetTypesAsList()`` too. A key that is not wrapped raises
+    ``ndwrap.NotWrappedError`` naming the CMake option that would add it.
     """
 
     def __init__(self, name, params, normalise, entries, missing_hint):
@@ -247,7 +251,36 @@ class Template:
         return self._entries.items()
 
     def GetTypes(self):
+        """The wrapped classes (ITK's ``Template.GetTypes()``)."""
         return list(self._entries.values())
+
+    def GetTypesAsList(self):
+        """The wrapped keys as strings, e.g. ``"(<ndwrap.ctype 'float' (F)>, 3)"``
+        (ITK's ``Template.GetTypesAsList()``)."""
+        return [str(k) for k in self._entries]
+
+    def _suffix(self, k):
+        if isinstance(k, tuple):
+            return "".join(x.code if isinstance(x, PixelType) else str(x) for x in k)
+        return k.code if isinstance(k, PixelType) else str(k)
+
+    def __getattr__(self, name):
+        """ITK's attribute spelling of a key: ``Image.F3``, ``vnl_vector.D``."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        by_suffix = self.__dict__.get("_by_suffix")
+        if by_suffix is None:
+            by_suffix = {self._suffix(k): v for k, v in self._entries.items()}
+            self.__dict__["_by_suffix"] = by_suffix
+        try:
+            return by_suffix[name]
+        except KeyError:
+            raise AttributeError(
+                f"ndwrap.{self.__name__} has no wrapped type {name!r} (attribute spelling "
+                f"of a key, e.g. {next(iter(by_suffix), '?')!r})") from None
+
+    def __dir__(self):
+        return sorted(set(object.__dir__(self)) | {self._suffix(k) for k in self._entries})
 
     def __repr__(self):
         return f"<ndwrap template {self.__name__}[{self._params}], {len(self._entries)} wrapped>"

@@ -282,9 +282,10 @@ class _PyBufferBase:
             f"got {type(image).__name__}")
 
     @classmethod
-    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None, axes=None):
+    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None, update=True, axes=None):
         """A NumPy view of the image's pixels (never a copy); ``axes="XYZC"``
-        (any order of the letters) names the array's axes."""
+        (any order of the letters) names the array's axes.  ``update=`` is
+        accepted for ITK code; ndwrap has no pipeline to update."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         keep = keepAxes if keep_axes is None else keep_axes
@@ -293,8 +294,11 @@ class _PyBufferBase:
         return _array_view(image, _export_order(image, axes, keep))
 
     @classmethod
-    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, axes=None):
-        """The image's pixels as an array: a view unless ``copy=True``."""
+    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, update=True,
+                          axes=None):
+        """The image's pixels as an array: a view unless ``copy=True`` (ITK 5
+        copies here: see the README's table of deliberate differences).
+        ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         keep = keepAxes if keep_axes is None else keep_axes
@@ -332,7 +336,11 @@ class _PyBufferBase:
 
 
 class _PyBufferTemplate:
-    """``PyBuffer[ImageType]``."""
+    """``PyBuffer[ImageType]``: conversions between images of that type and
+    NumPy arrays (``GetArrayFromImage``, ``GetArrayViewFromImage``,
+    ``GetImageFromArray``, ``GetImageViewFromArray``).  They share memory
+    unless ``copy=True`` (ITK 5 copies there: README "Coming from ITK");
+    ``...View...`` never copies."""
 
     __name__ = "PyBuffer"
 
@@ -351,13 +359,17 @@ class _PyBufferTemplate:
             if type(image_type) is not tuple or _reg.exact_key(image_type):
                 return cls
             cls = None
+        if isinstance(image_type, (tuple, list)) and len(image_type) == 1:
+            image_type = image_type[0]  # ITK's PyBuffer[(ImageType,)] / [[ImageType]]
+        elif isinstance(image_type, list):
+            image_type = tuple(image_type)
         if cls is None:
             key = image_type
             if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
                 image_type = _reg.TEMPLATES["Image"][image_type]
             _reg.image_info(image_type)  # TypeError for anything else
             cls = self._cache.get(image_type)
-            if cls is None:
+            if cls is None:  # one PyBuffer class per image type
                 cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
                            {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
                 _install_fast(cls, image_type)
@@ -389,7 +401,26 @@ _IMAGE_CLASSES = {c: True for c, (name, _) in _reg._CLASS_INFO.items()
 
 
 def _fast(kind, cls, fallback):
-    return _reg._core._fast_conversion(kind, cls, fallback, _IMAGE_CLASSES)
+    # the spelling's signature as a builtin's text signature, so that
+    # help() and inspect.signature() show what the Python spelling takes
+    doc = f"{_text_signature(fallback)}\n--\n\n{fallback.__doc__ or ''}"
+    return _reg._core._fast_conversion(kind, cls, fallback, _IMAGE_CLASSES, doc)
+
+
+def _text_signature(fn):
+    """``name(a, b=False, ...)`` of a function or bound classmethod, without
+    importing inspect (import time): positional-or-keyword parameters with
+    literal defaults, as the conversion spellings have."""
+    f = getattr(fn, "__func__", fn)
+    code = f.__code__
+    names = list(code.co_varnames[:code.co_argcount])
+    if f is not fn:
+        names = names[1:]  # bound: cls
+    defaults = f.__defaults__ or ()
+    first_default = len(names) - len(defaults)
+    parts = [n if i < first_default else f"{n}={defaults[i - first_default]!r}"
+             for i, n in enumerate(names)]
+    return f"{fn.__name__}({', '.join(parts)})"
 
 
 def _install_fast(cls, image_type):
@@ -414,6 +445,8 @@ def _image_type_for(arr, is_vector, ttype):
         except (AttributeError, KeyError, TypeError):
             pass
     if ttype is not None:
+        if isinstance(ttype, (tuple, list)) and len(ttype) == 1:
+            ttype = ttype[0]  # ITK's ttype=(ImageType,) / [ImageType]
         if isinstance(ttype, tuple):
             return _reg.TEMPLATES["VectorImage" if is_vector else "Image"][ttype]
         _reg.image_info(ttype)
@@ -431,9 +464,10 @@ def _image_type_for(arr, is_vector, ttype):
     return t
 
 
-def array_view_from_image(image, keep_axes=False, axes=None):
+def array_view_from_image(image, keep_axes=False, update=True, axes=None):
     """A NumPy view of the image (shares memory; keeps the image alive);
-    ``axes="XYZC"`` (any order) names the array's axes."""
+    ``axes="XYZC"`` (any order) names the array's axes.  ``update=`` is
+    accepted for ITK code; ndwrap has no pipeline."""
     if type(image) not in _reg._CLASS_INFO:
         _reg.image_info(type(image))  # TypeError
     if axes is None and not keep_axes:
@@ -441,10 +475,14 @@ def array_view_from_image(image, keep_axes=False, axes=None):
     return _array_view(image, _export_order(image, axes, keep_axes))
 
 
-def array_from_image(image, keep_axes=False, axes=None):
-    """A NumPy copy of the image's pixels."""
+def array_from_image(image, keep_axes=False, update=True, copy=True, axes=None):
+    """A NumPy copy of the image's pixels (as ITK 5); ``copy=None`` or
+    ``copy=False`` share instead, as ``PyBuffer[T].GetArrayFromImage``.
+    ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
     _reg.image_info(type(image))
     order = None if axes is None and not keep_axes else _export_order(image, axes, keep_axes)
+    if not _copy_flag(copy):
+        return _array_view(image, order)
     return _array_copy(image, order)
 
 

@@ -140,6 +140,12 @@ class _PyVnlBase:
 
 
 class _PyVnlTemplate:
+    """``PyVnl[ElementType]`` (also ``PyVnl.F``, ITK's spelling): conversions
+    between vnl vectors/matrices of that element type and NumPy arrays.
+    ``GetArrayFromVnl*`` / ``GetVnl*FromArray`` share memory unless
+    ``copy=True`` (ITK 5 copies there: README "Coming from ITK");
+    ``...View...`` never copies."""
+
     __name__ = "PyVnl"
 
     def __init__(self):
@@ -168,6 +174,15 @@ class _PyVnlTemplate:
             _install_fast(cls)
             self._cache[pixel] = cls
         return cls
+
+    def __getattr__(self, name):
+        """ITK's attribute spelling: ``PyVnl.F`` is ``PyVnl[ndwrap.F]``."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[_reg.ctype(name)]
+        except (KeyError, TypeError):
+            raise AttributeError(f"PyVnl has no element type {name!r}") from None
 
     def __repr__(self):
         return "<ndwrap template PyVnl[ElementType]>"
@@ -249,3 +264,32 @@ def vnl_matrix_view_from_array(arr):
 def vnl_matrix_from_array(arr):
     """A vnl_matrix holding a copy of the array."""
     return _pyvnl_for_array(arr).GetVnlMatrixFromArray(arr, copy=True)
+
+
+def array_from_matrix(m):
+    """A NumPy copy of a matrix: a ``vnl_matrix``, an image's
+    ``GetDirection()`` or any nested sequence of numbers (ITK's
+    ``itk.array_from_matrix``); shape (rows, cols)."""
+    np = _numpy()
+    if isinstance(m, (str, bytes)):
+        raise TypeError(f"array_from_matrix() takes a matrix, not {type(m).__name__}")
+    a = np.array(m, copy=True)
+    if a.ndim != 2 or a.dtype.kind not in "biufc":
+        raise ValueError(f"array_from_matrix() takes a 2-d matrix of numbers, got an array "
+                         f"of shape {a.shape} and dtype {a.dtype}")
+    return a
+
+
+# ITK 5's module-level CamelCase names: *From* copy, *ViewFrom* share (as the
+# snake_case helpers above; PyVnl[T]'s methods share: see the README)
+GetArrayFromVnlVector = array_from_vnl_vector
+GetArrayViewFromVnlVector = array_view_from_vnl_vector
+GetVnlVectorFromArray = vnl_vector_from_array
+GetArrayFromVnlMatrix = array_from_vnl_matrix
+GetArrayViewFromVnlMatrix = array_view_from_vnl_matrix
+GetVnlMatrixFromArray = vnl_matrix_from_array
+GetArrayFromMatrix = array_from_matrix
+
+__all__ += ["array_from_matrix", "GetArrayFromVnlVector", "GetArrayViewFromVnlVector",
+            "GetVnlVectorFromArray", "GetArrayFromVnlMatrix", "GetArrayViewFromVnlMatrix",
+            "GetVnlMatrixFromArray", "GetArrayFromMatrix"]
