@@ -802,6 +802,50 @@ ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObjec
   return im;
 }
 
+ndw_image *ndw_py_image_view_ex(const ndw_pixel_type *type, unsigned dim, int vector,
+                                PyObject *obj, int is_vector, int keep,
+                                int (*wrapped)(ndw_pixel_type, unsigned, int)) {
+  ndw_buffer_desc d;
+  Py_buffer *pb;
+  ndw_pixel_type t;
+  ndw_image *im = NULL;
+  int native, spatial;
+  if ((pb = ndw_py_acquire(obj, 0, &d)) == NULL) return NULL;
+  spatial = d.ndim - ((vector || is_vector) ? 1 : 0);
+  if (type != NULL) {
+    t = *type;
+  } else if (ndw_buffer_parse_format(d.format, d.itemsize, &t, &native) != NDW_OK || !native ||
+             spatial < 1 || spatial > NDW_MAX_DIM || !wrapped(t, (unsigned)spatial, is_vector != 0)) {
+    PyBuffer_Release(pb);
+    PyMem_Free(pb);
+    PyErr_SetString(PyExc_TypeError, "no wrapped image type views this buffer as it is");
+    return NULL;
+  } else {
+    dim = (unsigned)spatial;
+    vector = is_vector != 0;
+  }
+  if (keep) /* keepAxes: the array's spatial axes are (x, y, z): reverse them */
+    for (int i = 0, j = spatial - 1; i < j; ++i, --j) {
+      int64_t n = d.shape[i];
+      ptrdiff_t st = d.strides[i];
+      d.shape[i] = d.shape[j];
+      d.strides[i] = d.strides[j];
+      d.shape[j] = n;
+      d.strides[j] = st;
+    }
+  if ((im = ndw_py_image_new(t, dim, vector)) == NULL) {
+    PyBuffer_Release(pb);
+    PyMem_Free(pb);
+    return NULL;
+  }
+  /* from here on the image owns pb: the release callback runs on failure */
+  if (ndw_py_check(ndw_image_view_buffer(im, &d, is_vector, ndw_py_release_pybuffer, pb)) < 0) {
+    ndw_image_free(im);
+    return NULL;
+  }
+  return im;
+}
+
 /* Re-point an existing image at an object's memory (Graft): the same
  * acquisition and checks as ndw_py_image_view; the image's old buffer is
  * dropped (BufferError while it is exported). */

@@ -83,6 +83,16 @@ PyObject *ndw_py_image_repr(ndw_image *im, const char *pyname);
  *  image lets go of it).  `writable` demands a writable buffer. */
 ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObject *obj,
                              int is_vector, int writable);
+/** ndw_py_image_view (read-only request) with two options of the fast
+ *  paths: `type` NULL takes the pixel type from the buffer's format and
+ *  the dimension from its rank (less the component axis with `is_vector`,
+ *  which then makes a vector image), when `wrapped(t, dim, vector)` says
+ *  that type is wrapped, and otherwise raises TypeError (the Python layer
+ *  then explains or copies); `keep` reads the spatial axes in (x, y, z)
+ *  order (keepAxes), by reversing them in the description: strides only. */
+ndw_image *ndw_py_image_view_ex(const ndw_pixel_type *type, unsigned dim, int vector,
+                                PyObject *obj, int is_vector, int keep,
+                                int (*wrapped)(ndw_pixel_type, unsigned, int));
 PyObject *ndw_py_image_rewrap(ndw_image *im, PyObject *obj, int is_vector);
 /** New contiguous copy of the pixels (GIL released for large copies). */
 ndw_image *ndw_py_image_copy(ndw_image *im);

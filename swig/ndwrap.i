@@ -14,6 +14,7 @@
 %include "ndw_itk.i"
 %include "ndw_docs.i"
 %include "ndw_dlpack.i"
+%include "ndw_convert.i"
 %include "ndw_image.i"
 %include "ndw_vnl.i"
 %include "ndw_pixel.i"

@@ -21,6 +21,13 @@ print("shares memory:", np.shares_memory(view, ndwrap.array_view_from_image(imag
 kept = ndwrap.PyBuffer[ImageType].GetArrayViewFromImage(image, keepAxes=True)
 print("keepAxes shape:", kept.shape, "value at (3, 1, 0):", kept[3, 1, 0])
 
+# axes=: name the array's axes with X, Y, Z (T) and C; any order, still a view.
+yxz = ndwrap.array_view_from_image(image, axes="YXZ")
+print("axes='YXZ' shape:", yxz.shape, "value at (y=1, x=3, z=0):", yxz[1, 3, 0],
+      "shares memory:", np.shares_memory(yxz, view))
+back_again = ndwrap.image_view_from_array(yxz, axes="YXZ")   # the same image geometry, no copy
+print("back through axes='YXZ':", back_again.GetPixel((3, 1, 0)))
+
 # From NumPy: the type is picked from dtype and ndim; a Fortran-ordered
 # array is viewed through strides, not copied.
 arr = np.asfortranarray(np.arange(24, dtype=np.uint16).reshape(2, 3, 4))

@@ -158,6 +158,20 @@ def pixel_type_of_dtype(dt):
 # templates
 
 
+_EXACT = frozenset((PixelType, int, str, type))
+
+
+def exact_key(key):
+    """True when `key` may be cached by equality: a PixelType, int, str or
+    class, or a pair of those.  (A float or bool dimension, or a NumPy
+    scalar, compares equal to an int but must not resolve like one:
+    ``Image[F, 3.0]`` stays a TypeError after ``Image[F, 3]`` was looked up.)"""
+    t = type(key)
+    if t is tuple:
+        return len(key) == 2 and type(key[0]) in _EXACT and type(key[1]) in _EXACT
+    return t in _EXACT
+
+
 class Template:
     """A registry of wrapped instantiations, indexed like ITK's templates.
 
@@ -174,8 +188,26 @@ class Template:
         self._normalise = normalise
         self._entries = entries
         self._missing_hint = missing_hint
+        self._hits = {}  # key as given -> class, for exact keys (exact_key)
 
     def __getitem__(self, key):
+        # repeated lookups cost a dict hit (issue 16)
+        try:
+            hit = self._hits[key]
+        except (KeyError, TypeError):  # new, or unhashable: diagnosed below
+            pass
+        else:
+            # only exact keys are stored; an equal key resolves the same
+            # unless it is a float/bool standing for an int dimension
+            t = type(key)
+            if (type(key[-1]) is int if t is tuple else t is not float and t is not bool):
+                return hit
+        value = self._lookup(key)
+        if exact_key(key) and len(self._hits) < 4096:
+            self._hits[key] = value
+        return value
+
+    def _lookup(self, key):
         try:
             k = self._normalise(key)
         except NotWrappedError:

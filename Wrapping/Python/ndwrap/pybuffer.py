@@ -43,6 +43,85 @@ def _keep_axes_perm(ndim, vector):
     return perm
 
 
+# ----------------------------------------------------------------------------
+# axes="...": the one parser every conversion spelling passes through.
+#
+# An order is None (NumPy's reversed order, the default) or a pair
+# (perm, with_c): perm[i] is the position, in the default array (spatial
+# axes reversed, then the component axis), of the axis the i-th letter
+# names; with_c says a "C" axis is named (for a scalar image an axis of
+# length 1).  Export is ``default_view.transpose(perm)``, import
+# ``array.transpose(inverse(perm))``: strides only, never a copy.
+
+_LETTERS = "XYZT"
+_ORDERS = {}  # (axes, dim, vector) -> order
+
+
+def _axes_error(axes, dim, vector, why):
+    spatial = ", ".join(_LETTERS[:dim])
+    default = _LETTERS[:dim][::-1] + ("C" if vector else "")
+    need = f"{spatial} and C" if vector else f"{spatial} (and C, a component axis of length 1, if wanted)"
+    return ValueError(f"axes={axes!r}: {why}; a {dim}-d {'vector ' if vector else ''}image "
+                      f"expects each of the letters {need} exactly once, e.g. {default!r}")
+
+
+def _axes_order(axes, dim, vector):
+    """Parse ``axes=`` for an image of `dim` dimensions (`vector`: it has a
+    component axis, which must then be named).  Letters X, Y, Z, T name
+    image dimensions 0..3 and C the components; lower case is accepted."""
+    try:
+        order = _ORDERS.get((axes, dim, vector))
+    except TypeError:  # unhashable
+        order = None
+    if order is not None:
+        return order
+    if not isinstance(axes, str):
+        raise TypeError(f"axes must be a string of axis letters such as 'ZYXC', "
+                        f"not {type(axes).__name__}")
+    if dim > len(_LETTERS):
+        raise ValueError(f"axes={axes!r}: axis letters name at most {len(_LETTERS)} image "
+                         f"dimensions (X, Y, Z, T); this image has {dim} (use keepAxes or the "
+                         "default order)")
+    up = axes.upper()
+    spatial = _LETTERS[:dim]
+    where = {L: dim - 1 - i for i, L in enumerate(spatial)}
+    where["C"] = dim
+    for L in up:
+        if L not in where:
+            raise _axes_error(axes, dim, vector, f"{L!r} is not an axis letter here")
+    if len(set(up)) != len(up):
+        dup = next(L for L in up if up.count(L) > 1)
+        raise _axes_error(axes, dim, vector, f"{dup!r} is repeated")
+    missing = [L for L in spatial + ("C" if vector else "") if L not in up]
+    if missing:
+        raise _axes_error(axes, dim, vector, f"{', '.join(map(repr, missing))} missing")
+    order = (tuple(where[L] for L in up), "C" in up)
+    if len(_ORDERS) < 4096:
+        _ORDERS[axes, dim, vector] = order
+    return order
+
+
+def _keep_order(dim, vector):
+    """keepAxes=True: the order "XYZ..." (+ "C"), any dimension."""
+    return (_keep_axes_perm(dim + 1 if vector else dim, vector), vector)
+
+
+def _order(axes, keep, dim, vector):
+    """The order of a conversion from its ``axes=`` and ``keepAxes=``."""
+    if axes is None:
+        return _keep_order(dim, vector) if keep else None
+    if keep:
+        raise ValueError("give keepAxes=True or axes=..., not both (keepAxes=True is axes='XYZ...')")
+    return _axes_order(axes, dim, vector)
+
+
+def _inverse(perm):
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return tuple(inv)
+
+
 def _pick_keep_axes(keepAxes, keep_axes):
     return bool(keep_axes) if keep_axes is not None else bool(keepAxes)
 
@@ -59,7 +138,9 @@ def _copy_flag(copy):
     return bool(copy)
 
 
-def _array_view(image, keep):
+def _array_view(image, order):
+    if order is not None:  # the C fast path's view, then the permutation
+        return _reorder(_fast_array_view(image), order)
     # np.asarray() of an exporter whose getbuffer fails silently falls back
     # to a 0-d object array: check first (the common, cheap case) ...
     if not image._is_allocated():
@@ -71,20 +152,29 @@ def _array_view(image, keep):
         # memoryview() raises the exporter's own error.
         memoryview(image).release()
         raise BufferError(f"{type(image).__name__}: the image changed during the export")
-    if keep:
-        vector = _reg._CLASS_INFO[type(image)][0] == "VectorImage"
-        a = a.transpose(_keep_axes_perm(a.ndim, vector)) if vector else a.T
     return a
 
 
-def _array_copy(image, keep):
+def _reorder(a, order):
+    perm, with_c = order
+    if len(perm) != a.ndim:  # a scalar image's "C": an axis of length 1
+        a = a[..., None]
+    return a.transpose(perm)
+
+
+def _array_copy(image, order):
     np = _numpy()
-    view = _array_view(image, False)
+    view = _array_view(image, None)
     out = np.empty(view.shape, view.dtype)
     image._copy_into(out)
-    if keep:
-        out = out.transpose(_keep_axes_perm(out.ndim, _reg.image_info(type(image))[2]))
+    if order is not None:
+        return _reorder(out, order)
     return out
+
+
+def _export_order(image, axes, keep):
+    _, dim, vector = _reg.image_info(type(image))
+    return _order(axes, keep, dim, vector)
 
 
 def _why_not_viewable(np, a, pixel, vector):
@@ -102,17 +192,26 @@ def _why_not_viewable(np, a, pixel, vector):
     return None
 
 
-def _import(image_type, arr, is_vector, copy, keep):
+def _import(image_type, arr, is_vector, copy, keep, axes=None):
     """Shared body of GetImageFromArray / GetImageViewFromArray.
 
     `copy` (already read by _copy_flag): None (share if possible), True
-    (always copy), False (never)."""
+    (always copy), False (never).  `keep` / `axes`: how the array's axes
+    are named (None, False: NumPy's reversed order)."""
     pixel, dim, vector = _reg.image_info(image_type)
     np = _numpy()
     src = arr
-    if keep:
+    if keep and axes is None:
         a0 = np.asarray(arr)
         src = a0.transpose(_keep_axes_perm(a0.ndim, vector or is_vector))
+    elif axes is not None:
+        order = _order(axes, keep, dim, bool(vector or is_vector))
+        a0 = np.asarray(arr)
+        perm, with_c = order
+        if a0.ndim != len(perm):
+            raise ValueError(f"axes={axes!r} names {len(perm)} axes; the array has {a0.ndim}")
+        src = a0.transpose(_inverse(perm))
+        is_vector = is_vector or with_c
     failure = None
     if copy is not True:
         try:
@@ -183,46 +282,57 @@ class _PyBufferBase:
             f"got {type(image).__name__}")
 
     @classmethod
-    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None, update=True):
-        """A NumPy view of the image's pixels (never a copy).  ``update=`` is
+    def GetArrayViewFromImage(cls, image, keepAxes=False, keep_axes=None, update=True, axes=None):
+        """A NumPy view of the image's pixels (never a copy); ``axes="XYZC"``
+        (any order of the letters) names the array's axes.  ``update=`` is
         accepted for ITK code; ndwrap has no pipeline to update."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
-        return _array_view(image, keepAxes if keep_axes is None else keep_axes)
+        keep = keepAxes if keep_axes is None else keep_axes
+        if axes is None and not keep:
+            return _array_view(image, None)
+        return _array_view(image, _export_order(image, axes, keep))
 
     @classmethod
-    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, update=True):
+    def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, update=True,
+                          axes=None):
         """The image's pixels as an array: a view unless ``copy=True`` (ITK 5
         copies here: see the README's table of deliberate differences).
         ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
         if type(image) is not cls.ImageType:
             raise cls._wrong_type(image)
         keep = keepAxes if keep_axes is None else keep_axes
+        order = None if axes is None and not keep else _export_order(image, axes, keep)
         if copy is None or not _copy_flag(copy):
-            return _array_view(image, keep)
-        return _array_copy(image, keep)
+            return _array_view(image, order)
+        return _array_copy(image, order)
 
     @classmethod
-    def GetImageViewFromArray(cls, arr, is_vector=False, keepAxes=False, keep_axes=None):
+    def GetImageViewFromArray(cls, arr, is_vector=False, keepAxes=False, keep_axes=None,
+                              axes=None):
         """An image viewing the array's memory (never a copy); the image holds
-        the array's buffer for as long as it lives."""
-        if not (keepAxes or keep_axes):
+        the array's buffer for as long as it lives.  ``axes="YXC"`` names
+        the array's axes (strides, no copy)."""
+        if not (keepAxes or keep_axes) and axes is None:
             try:
                 return cls.ImageType._view(arr, is_vector)
             except TypeError:
                 pass  # diagnosed below
-        return _import(cls.ImageType, arr, is_vector, False, _pick_keep_axes(keepAxes, keep_axes))
+        return _import(cls.ImageType, arr, is_vector, False, _pick_keep_axes(keepAxes, keep_axes),
+                       axes)
 
     @classmethod
-    def GetImageFromArray(cls, arr, is_vector=False, copy=None, keepAxes=False, keep_axes=None):
-        """An image of the array: a view when possible unless ``copy=True``."""
-        if copy is None and not (keepAxes or keep_axes):
+    def GetImageFromArray(cls, arr, is_vector=False, copy=None, keepAxes=False, keep_axes=None,
+                          axes=None):
+        """An image of the array: a view when possible unless ``copy=True``
+        (then a copy in canonical, x-fastest layout)."""
+        if copy is None and not (keepAxes or keep_axes) and axes is None:
             try:
                 return cls.ImageType._view(arr, is_vector)
             except TypeError:
                 pass  # a copy may help: decided below
         return _import(cls.ImageType, arr, is_vector, _copy_flag(copy),
-                       _pick_keep_axes(keepAxes, keep_axes))
+                       _pick_keep_axes(keepAxes, keep_axes), axes)
 
 
 class _PyBufferTemplate:
@@ -238,21 +348,34 @@ class _PyBufferTemplate:
         self._cache = {}
 
     def __getitem__(self, image_type):
+        # a repeated lookup is a dict hit (issue 16): the keys are image
+        # classes (compared by identity) and exact (PixelType, int) pairs,
+        # so (F, 3.0) never hits (F, 3)
+        try:
+            cls = self._cache[image_type]
+        except (KeyError, TypeError):  # new, or unhashable: image_info says why
+            cls = None
+        else:
+            if type(image_type) is not tuple or _reg.exact_key(image_type):
+                return cls
+            cls = None
         if isinstance(image_type, (tuple, list)) and len(image_type) == 1:
             image_type = image_type[0]  # ITK's PyBuffer[(ImageType,)] / [[ImageType]]
         elif isinstance(image_type, list):
             image_type = tuple(image_type)
-        cls = self._cache.get(image_type)
         if cls is None:
+            key = image_type
             if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
                 image_type = _reg.TEMPLATES["Image"][image_type]
-                cls = self._cache.get(image_type)
-                if cls is not None:  # one PyBuffer class per image type
-                    return cls
             _reg.image_info(image_type)  # TypeError for anything else
-            cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
-                       {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
-            self._cache[image_type] = cls
+            cls = self._cache.get(image_type)
+            if cls is None:  # one PyBuffer class per image type
+                cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
+                           {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
+                _install_fast(cls, image_type)
+                self._cache[image_type] = cls
+            if key is not image_type and _reg.exact_key(key):
+                self._cache[key] = cls
         return cls
 
     def keys(self):
@@ -263,6 +386,49 @@ class _PyBufferTemplate:
 
 
 PyBuffer = _PyBufferTemplate()
+
+
+# ----------------------------------------------------------------------------
+# Fast paths (issue 16): a C callable stands in front of each spelling; it
+# takes the common call (the right object, no keyword but a plain
+# keepAxes/keep_axes flag) with no Python frame and hands every other call,
+# unchanged, to the Python spelling it fronts (swig/ndw_py_convert.c).
+
+_FAST_IMAGE_VIEW, _FAST_VNL_VIEW, _FAST_VNL_COPY = 0, 1, 2
+_FAST_IMAGE_IMPORT, _FAST_VNL_IMPORT, _FAST_VNL_IMPORT_COPY = 3, 4, 5
+_IMAGE_CLASSES = {c: True for c, (name, _) in _reg._CLASS_INFO.items()
+                  if name in ("Image", "VectorImage")}
+
+
+def _fast(kind, cls, fallback):
+    # the spelling's signature as a builtin's text signature, so that
+    # help() and inspect.signature() show what the Python spelling takes
+    doc = f"{_text_signature(fallback)}\n--\n\n{fallback.__doc__ or ''}"
+    return _reg._core._fast_conversion(kind, cls, fallback, _IMAGE_CLASSES, doc)
+
+
+def _text_signature(fn):
+    """``name(a, b=False, ...)`` of a function or bound classmethod, without
+    importing inspect (import time): positional-or-keyword parameters with
+    literal defaults, as the conversion spellings have."""
+    f = getattr(fn, "__func__", fn)
+    code = f.__code__
+    names = list(code.co_varnames[:code.co_argcount])
+    if f is not fn:
+        names = names[1:]  # bound: cls
+    defaults = f.__defaults__ or ()
+    first_default = len(names) - len(defaults)
+    parts = [n if i < first_default else f"{n}={defaults[i - first_default]!r}"
+             for i, n in enumerate(names)]
+    return f"{fn.__name__}({', '.join(parts)})"
+
+
+def _install_fast(cls, image_type):
+    for name, kind in (("GetArrayViewFromImage", _FAST_IMAGE_VIEW),
+                       ("GetArrayFromImage", _FAST_IMAGE_VIEW),
+                       ("GetImageViewFromArray", _FAST_IMAGE_IMPORT),
+                       ("GetImageFromArray", _FAST_IMAGE_IMPORT)):
+        setattr(cls, name, _fast(kind, image_type, getattr(cls, name)))
 
 
 # ----------------------------------------------------------------------------
@@ -298,54 +464,74 @@ def _image_type_for(arr, is_vector, ttype):
     return t
 
 
-def array_view_from_image(image, keep_axes=False, update=True):
-    """A NumPy view of the image (shares memory; keeps the image alive).
-    ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
+def array_view_from_image(image, keep_axes=False, update=True, axes=None):
+    """A NumPy view of the image (shares memory; keeps the image alive);
+    ``axes="XYZC"`` (any order) names the array's axes.  ``update=`` is
+    accepted for ITK code; ndwrap has no pipeline."""
     if type(image) not in _reg._CLASS_INFO:
         _reg.image_info(type(image))  # TypeError
-    return _array_view(image, keep_axes)
+    if axes is None and not keep_axes:
+        return _array_view(image, None)
+    return _array_view(image, _export_order(image, axes, keep_axes))
 
 
-def array_from_image(image, keep_axes=False, update=True, copy=True):
+def array_from_image(image, keep_axes=False, update=True, copy=True, axes=None):
     """A NumPy copy of the image's pixels (as ITK 5); ``copy=None`` or
     ``copy=False`` share instead, as ``PyBuffer[T].GetArrayFromImage``.
     ``update=`` is accepted for ITK code; ndwrap has no pipeline."""
     _reg.image_info(type(image))
+    order = None if axes is None and not keep_axes else _export_order(image, axes, keep_axes)
     if not _copy_flag(copy):
-        return _array_view(image, keep_axes)
-    return _array_copy(image, keep_axes)
+        return _array_view(image, order)
+    return _array_copy(image, order)
+
+
+def _axes_vector(is_vector, axes):
+    """is_vector for the helpers: a named "C" axis means a vector image."""
+    if axes is None or is_vector:
+        return is_vector
+    return isinstance(axes, str) and "C" in axes.upper()
 
 
 def image_view_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=None,
-                          origin=None, direction=None, isVector=None):
+                          origin=None, direction=None, isVector=None, axes=None):
     """An image viewing the array's memory (never a copy).  ``isVector`` is
-    SimpleITK's spelling of ``is_vector``."""
+    SimpleITK's spelling of ``is_vector``; ``axes="YXC"`` names the array's
+    axes (a "C" means a vector image)."""
     if isVector is not None:
         is_vector = isVector
+    is_vector = _axes_vector(is_vector, axes)
     t = _image_type_for(arr, is_vector, ttype)
     image = None
-    if not keep_axes:
+    if not keep_axes and axes is None:
         try:
             image = t._view(arr, is_vector)
         except TypeError:
             pass
     if image is None:
-        image = _import(t, arr, is_vector, False, keep_axes)
+        image = _import(t, arr, is_vector, False, keep_axes, axes)
     if spacing is None and origin is None and direction is None:
         return image
     return _set_metadata(image, spacing, origin, direction)
 
 
 def image_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=None,
-                     origin=None, direction=None, isVector=None):
+                     origin=None, direction=None, isVector=None, axes=None):
     """An image holding its own copy of the array (type from dtype and ndim,
-    or ``ttype``; a ``ttype`` of another dtype converts when the kind allows).
+    or ``ttype``; a ``ttype`` of another dtype converts when the kind allows),
+    in canonical (x-fastest) layout whatever ``axes=`` / ``keep_axes=`` say.
     ``isVector`` is SimpleITK's spelling of ``is_vector``."""
     if isVector is not None:
         is_vector = isVector
+    is_vector = _axes_vector(is_vector, axes)
     t = _image_type_for(arr, is_vector, ttype)
-    return _set_metadata(_import(t, arr, is_vector, True, keep_axes), spacing, origin, direction)
+    return _set_metadata(_import(t, arr, is_vector, True, keep_axes, axes), spacing, origin,
+                         direction)
 
+
+array_view_from_image = _fast(_FAST_IMAGE_VIEW, None, array_view_from_image)
+_fast_array_view = array_view_from_image
+image_view_from_array = _fast(_FAST_IMAGE_IMPORT, None, image_view_from_array)
 
 GetArrayFromImage = array_from_image
 GetArrayViewFromImage = array_view_from_image

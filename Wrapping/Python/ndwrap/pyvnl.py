@@ -56,7 +56,7 @@ def _from_array(cls, pixel, ndim, arr, copy):
     np = _numpy()
     kind = "vnl_matrix" if ndim == 2 else "vnl_vector"
     failure = None
-    if copy is not True:
+    if copy is not True:  # (small exact copies never get here: the C fast path does them)
         try:
             return cls._view(arr)
         except TypeError as e:  # dtype or layout (ValueErrors are final)
@@ -150,8 +150,19 @@ class _PyVnlTemplate:
 
     def __init__(self):
         self._cache = {}
+        self._hits = {}  # key as given -> class (exact keys only, as the registry)
 
     def __getitem__(self, element_type):
+        try:
+            return self._hits[element_type]  # exact keys only: equal keys resolve the same
+        except (KeyError, TypeError):  # new, or unhashable: the registry says why
+            pass
+        cls = self._make(element_type)
+        if _reg.exact_key(element_type) and len(self._hits) < 4096:
+            self._hits[element_type] = cls
+        return cls
+
+    def _make(self, element_type):
         vec = _reg.TEMPLATES["vnl_vector"][element_type]  # NotWrappedError lists types
         pixel = _reg.template(vec)[1][0]
         cls = self._cache.get(pixel)
@@ -160,6 +171,7 @@ class _PyVnlTemplate:
                 "ElementType": pixel, "VectorType": vec,
                 "MatrixType": _reg.TEMPLATES["vnl_matrix"][pixel],
                 "__doc__": _PyVnlBase.__doc__})
+            _install_fast(cls)
             self._cache[pixel] = cls
         return cls
 
@@ -179,6 +191,19 @@ class _PyVnlTemplate:
 PyVnl = _PyVnlTemplate()
 
 
+def _install_fast(cls):
+    """C fast paths in front of the common calls (see pybuffer._install_fast)."""
+    from .pybuffer import (_FAST_VNL_COPY, _FAST_VNL_IMPORT, _FAST_VNL_IMPORT_COPY,
+                           _FAST_VNL_VIEW, _fast)
+
+    for kind, T in (("Vector", cls.VectorType), ("Matrix", cls.MatrixType)):
+        for name, fast in ((f"GetArrayViewFromVnl{kind}", _FAST_VNL_VIEW),
+                           (f"GetArrayFromVnl{kind}", _FAST_VNL_COPY),
+                           (f"GetVnl{kind}ViewFromArray", _FAST_VNL_IMPORT),
+                           (f"GetVnl{kind}FromArray", _FAST_VNL_IMPORT_COPY)):
+            setattr(cls, name, _fast(fast, T, getattr(cls, name)))
+
+
 def _pyvnl_for(obj):
     name, key = _reg.template(obj)
     if name not in ("vnl_vector", "vnl_matrix"):
@@ -186,8 +211,19 @@ def _pyvnl_for(obj):
     return PyVnl[key[0]]
 
 
+_BY_DTYPE = {}  # dtype -> PyVnl class, for the helpers
+
+
 def _pyvnl_for_array(arr):
-    return PyVnl[_reg.pixel_type_of_dtype(_numpy().asarray(arr).dtype)]
+    try:
+        return _BY_DTYPE[arr.dtype]
+    except (AttributeError, KeyError, TypeError):
+        pass
+    dt = _numpy().asarray(arr).dtype
+    cls = PyVnl[_reg.pixel_type_of_dtype(dt)]
+    if len(_BY_DTYPE) < 256:
+        _BY_DTYPE[dt] = cls
+    return cls
 
 
 def array_view_from_vnl_vector(v):

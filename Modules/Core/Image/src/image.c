@@ -457,6 +457,105 @@ static void ndw_visit_row(char *a, const char *b, void *ctx) {
 }
 #undef NDW_ROW_LOOP
 
+/* A blocked transpose: axes 0 and 1 of a tile context are the two axes
+ * that are fastest in one layout each (dst's and src's).  A naive loop
+ * walks one of them with a large stride and misses the cache on every
+ * pixel.  Here each NDW_TILE x NDW_TILE block is read into a small local
+ * buffer along the source's fast axis, then written out along the
+ * destination's fast axis: every cache line of either side is touched in
+ * one burst, so power-of-two strides (all lines of a block in one cache
+ * set) cost no re-reads, and a transposing copy runs near memcpy speed. */
+typedef struct ndw_tile_ctx {
+  uint64_t n0, n1;
+  ptrdiff_t sd0, ss0, sd1, ss1;
+  size_t bytes;
+  uint64_t tile; /* block edge in pixels */
+  char *buf;     /* tile * tile pixels */
+} ndw_tile_ctx;
+
+static ptrdiff_t ndw_abs_stride(ptrdiff_t s);
+
+#define NDW_TILE 16
+#define NDW_TILE_MAX_PIXEL 32
+
+/* One block of ni x nj pixels of N bytes through `buf`; `src0` / `dst0`:
+ * that side's phase walks axis 0 innermost (its faster axis). */
+#define NDW_TILE_BLOCK(N)                                                                  \
+  do {                                                                                     \
+    if (src0) {                                                                            \
+      for (uint64_t jj = 0; jj < nj; ++jj) {                                               \
+        const char *pb = b + (ptrdiff_t)(j0 + jj) * t->ss1 + (ptrdiff_t)i0 * t->ss0;      \
+        for (uint64_t ii = 0; ii < ni; ++ii, pb += t->ss0)                                 \
+          memcpy(buf + (ii * T + jj) * (N), pb, N);                                 \
+      }                                                                                    \
+    } else {                                                                               \
+      for (uint64_t ii = 0; ii < ni; ++ii) {                                               \
+        const char *pb = b + (ptrdiff_t)(i0 + ii) * t->ss0 + (ptrdiff_t)j0 * t->ss1;      \
+        for (uint64_t jj = 0; jj < nj; ++jj, pb += t->ss1)                                 \
+          memcpy(buf + (ii * T + jj) * (N), pb, N);                                 \
+      }                                                                                    \
+    }                                                                                      \
+    if (dst0) {                                                                            \
+      for (uint64_t jj = 0; jj < nj; ++jj) {                                               \
+        char *pa = a + (ptrdiff_t)(j0 + jj) * t->sd1 + (ptrdiff_t)i0 * t->sd0;            \
+        for (uint64_t ii = 0; ii < ni; ++ii, pa += t->sd0)                                 \
+          memcpy(pa, buf + (ii * T + jj) * (N), N);                                 \
+      }                                                                                    \
+    } else {                                                                               \
+      for (uint64_t ii = 0; ii < ni; ++ii) {                                               \
+        char *pa = a + (ptrdiff_t)(i0 + ii) * t->sd0 + (ptrdiff_t)j0 * t->sd1;            \
+        for (uint64_t jj = 0; jj < nj; ++jj, pa += t->sd1)                                 \
+          memcpy(pa, buf + (ii * T + jj) * (N), N);                                 \
+      }                                                                                    \
+    }                                                                                      \
+  } while (0)
+
+static void ndw_visit_tile(char *a, const char *b, void *ctx) {
+  const ndw_tile_ctx *t = ctx;
+  const uint64_t T = t->tile;
+  char *buf = t->buf;
+  /* each phase walks its side's faster axis innermost */
+  int src0 = ndw_abs_stride(t->ss0) <= ndw_abs_stride(t->ss1);
+  int dst0 = ndw_abs_stride(t->sd0) <= ndw_abs_stride(t->sd1);
+  for (uint64_t j0 = 0; j0 < t->n1; j0 += T) {
+    uint64_t nj = t->n1 - j0 < T ? t->n1 - j0 : T;
+    for (uint64_t i0 = 0; i0 < t->n0; i0 += T) {
+      uint64_t ni = t->n0 - i0 < T ? t->n0 - i0 : T;
+      switch (t->bytes) {
+      case 1: NDW_TILE_BLOCK(1); break;
+      case 2: NDW_TILE_BLOCK(2); break;
+      case 4: NDW_TILE_BLOCK(4); break;
+      case 8: NDW_TILE_BLOCK(8); break;
+      case 12: NDW_TILE_BLOCK(12); break;
+      case 16: NDW_TILE_BLOCK(16); break;
+      case 24: NDW_TILE_BLOCK(24); break;
+      case 32: NDW_TILE_BLOCK(32); break;
+      default: NDW_TILE_BLOCK(t->bytes); break; /* <= NDW_TILE_MAX_PIXEL: see ndw_tile_axis */
+      }
+    }
+  }
+}
+#undef NDW_TILE_BLOCK
+
+static ptrdiff_t ndw_abs_stride(ptrdiff_t s) { return s < 0 ? -s : s; }
+
+/* Axis (1..n-1) to tile with axis 0, or 0 for none: the fastest axis of
+ * the layout whose fastest axis is not axis 0, when it is faster than
+ * that layout's axis 0. */
+static unsigned ndw_tile_axis(unsigned n, const ptrdiff_t *sd, const ptrdiff_t *ss,
+                              const uint64_t *size, size_t pixel) {
+  const ptrdiff_t *which[2] = {ss, sd};
+  if (pixel > NDW_TILE_MAX_PIXEL) return 0;
+  for (int w = 0; w < 2; ++w) {
+    const ptrdiff_t *s = which[w];
+    unsigned k = 0;
+    for (unsigned i = 1; i < n; ++i)
+      if (size[i] > 1 && ndw_abs_stride(s[i]) < ndw_abs_stride(s[k])) k = i;
+    if (k != 0 && size[0] >= 4 && size[k] >= 4) return k;
+  }
+  return 0;
+}
+
 static void ndw_visit_pixel(char *a, const char *b, void *ctx) {
   ndw_copy_ctx *c = ctx;
   ndw_pixel_copy(a, c->dcs, b, c->scs, c->components, c->itemsize);
@@ -487,6 +586,32 @@ static void ndw_copy_strided(unsigned dim, const uint64_t *size_in, char *dst,
     ndw_visit2(n - 1, size + 1, dst, sd + 1, src, ss + 1, ndw_visit_memcpy, &ctx);
     return;
   }
+  if (dense_pixels && n >= 2) {
+    unsigned k = ndw_tile_axis(n, sd, ss, size, (size_t)pixel);
+    if (k != 0) {
+      ndw_tile_ctx tile = {size[0], size[k], sd[0], ss[0], sd[k], ss[k], (size_t)pixel,
+                           NDW_TILE, NULL};
+      tile.buf = malloc(tile.tile * tile.tile * (size_t)pixel);
+      if (tile.buf == NULL) goto untiled; /* no memory for a block: the plain loop */
+      uint64_t osize[NDW_MAX_DIM];
+      ptrdiff_t osd[NDW_MAX_DIM], oss[NDW_MAX_DIM];
+      unsigned m = 0;
+      for (unsigned i = 1; i < n; ++i) {
+        if (i == k) continue;
+        osize[m] = size[i];
+        osd[m] = sd[i];
+        oss[m] = ss[i];
+        ++m;
+      }
+      if (m == 0)
+        ndw_visit_tile(dst, src, &tile);
+      else
+        ndw_visit2(m, osize, dst, osd, src, oss, ndw_visit_tile, &tile);
+      free(tile.buf);
+      return;
+    }
+  }
+untiled:
   if (dense_pixels && (pixel == 1 || pixel == 2 || pixel == 4 || pixel == 8 || pixel == 16)) {
     ndw_row_ctx row = {size[0], sd[0], ss[0], (size_t)pixel};
     if (n == 1) {

@@ -1,0 +1,484 @@
+"""Issue 16's benchmark in one command: every conversion against its floor and
+against itk / SimpleITK in the same process.
+
+    PYTHONPATH=build/python python benchmarks/run.py            # ~3 minutes
+    python benchmarks/run.py --quick                            # ~1 minute, no 512^3
+    python benchmarks/run.py --write benchmarks/RESULTS.md      # replace the run.py section
+
+Rows are timed in interleaved rounds: every round runs every row of a group
+once, in a new random order, so each row and its floor see the same machine
+state; figures are medians over rounds, spreads the min-max over rounds, and
+"x floor" the median over rounds of (row / floor of the same round).  Each
+timed operation's result is checked once in the same run (values, shapes,
+sharing); a row whose check fails is marked WRONG and gets no verdict.
+Peers (``pip install ".[bench]"``: itk, SimpleITK) that are not installed
+are skipped.  Never part of pass/fail.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+
+import numpy as np
+
+import ndwrap
+
+BEGIN = "<!-- benchmarks/run.py: begin (generated, do not edit by hand) -->"
+END = "<!-- benchmarks/run.py: end -->"
+
+
+def _peer(name):
+    try:
+        return __import__(name)
+    except Exception:  # not installed (or broken): skipped
+        return None
+
+
+itk = _peer("itk")
+sitk = _peer("SimpleITK")
+
+
+class Row:
+    def __init__(self, name, stmt, g, floor=None, check=None, target=None, kind="view",
+                 info=False):
+        self.name, self.stmt, self.g = name, stmt, g
+        self.floor, self.check, self.target, self.kind, self.info = floor, check, target, kind, info
+        self.times = []
+        self.ok = None
+        self.error = None
+
+
+def run_group(rows, rounds, number):
+    """Interleaved random-order rounds; rows that raise are dropped (n/a)."""
+    live = []
+    for r in rows:
+        try:
+            timer = timeit.Timer(r.stmt, globals=r.g)
+            timer.timeit(1)
+            r.timer = timer
+            live.append(r)
+        except Exception as e:  # e.g. a spelling this build does not have
+            r.error = f"{type(e).__name__}: {e}"[:80]
+    for _ in range(rounds):
+        random.shuffle(live)
+        for r in live:
+            r.times.append(r.timer.timeit(number) / number)
+    for r in live:
+        if r.check is not None:
+            try:
+                r.ok = bool(r.check())
+            except Exception as e:
+                r.ok = False
+                r.error = f"check: {type(e).__name__}: {e}"[:80]
+    return rows
+
+
+def ratio(r, by_name):
+    f = by_name.get(r.floor)
+    if f is None or not f.times or not r.times:
+        return None
+    return statistics.median(a / b for a, b in zip(r.times, f.times))
+
+
+def fmt_time(s):
+    if s >= 1e-3:
+        return f"{s * 1e3:.2f} ms"
+    if s >= 1e-6:
+        return f"{s * 1e6:.2f} µs"
+    return f"{s * 1e9:.0f} ns"
+
+
+def table(title, rows):
+    by_name = {r.name: r for r in rows}
+    out = [f"#### {title}", "",
+           "| row | median | spread (min-max) | x floor | target | verdict |",
+           "|---|---:|---:|---:|---:|---|"]
+    for r in rows:
+        if not r.times:
+            out.append(f"| {r.name} | n/a | | | | {r.error or 'skipped'} |")
+            continue
+        med = statistics.median(r.times)
+        x = ratio(r, by_name) if r.floor else None
+        verdict = ""
+        if r.ok is False:
+            verdict = "**WRONG** " + (r.error or "(wrong values)")
+        elif r.target is not None and x is not None:
+            verdict = "met" if x <= r.target else "**missed**"
+        elif r.info:
+            verdict = "info"
+        out.append(f"| {r.name} | {fmt_time(med)} | {fmt_time(min(r.times))} - "
+                   f"{fmt_time(max(r.times))} | {'' if x is None else f'{x:.2f}'} | "
+                   f"{'' if r.target is None else f'<= {r.target}'} | {verdict} |")
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------
+# views
+
+
+def bare_exporter(shape, dtype=np.float32):
+    n = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    return memoryview(bytearray(n)).cast(np.dtype(dtype).char, shape)
+
+
+def make_image(size, ncomp):
+    T = ndwrap.VectorImage[ndwrap.F, 3] if ncomp else ndwrap.Image[ndwrap.F, 3]
+    arr = np.random.default_rng(1).random(
+        tuple(reversed(size)) + ((ncomp,) if ncomp else ()), dtype=np.float32)
+    img = ndwrap.image_from_array(arr, is_vector=bool(ncomp))
+    return T, img, arr
+
+
+def view_rows(n, ncomp):
+    size = (n, n, n)
+    T, img, arr = make_image(size, ncomp)
+    vec = bool(ncomp)
+    a_xyz = np.ascontiguousarray(arr.transpose((2, 1, 0, 3) if vec else (2, 1, 0)))
+    g = dict(np=np, ndwrap=ndwrap, T=T, PB=ndwrap.PyBuffer[T], img=img, arr=arr, a_xyz=a_xyz,
+             mv=bare_exporter(arr.shape), vec=vec)
+    base = ndwrap.array_view_from_image(img)
+
+    def shares(f):
+        return lambda: (lambda a: np.shares_memory(a, base) and np.array_equal(a, arr))(f())
+
+    def image_ok(f, src=arr, keep=False):
+        def check():
+            im = f()
+            v = ndwrap.array_view_from_image(im, keep_axes=keep)
+            return np.shares_memory(v, src) and np.array_equal(v, src)
+        return check
+
+    axes = "CXYZ" if vec else "XZY"
+    perm = (3, 2, 1, 0) if vec else (2, 0, 1)
+    rows = [
+        Row("floor: np.asarray(bare exporter)", "np.asarray(mv)", g),
+        Row("floor: memoryview(ndarray)", "memoryview(arr)", g),
+        Row("part: memoryview(image) (the image's getbuffer + release)", "memoryview(img)", g,
+            "floor: memoryview(ndarray)", info=True),
+        Row("ref: np.asarray(memoryview(ndarray)) (any fresh export: get + release a buffer)",
+            "np.asarray(memoryview(arr))", g, "floor: np.asarray(bare exporter)", info=True),
+        Row("np.asarray(image)", "np.asarray(img)", g, "floor: np.asarray(bare exporter)",
+            shares(lambda: np.asarray(img)), 1.5),
+        Row("PyBuffer[T].GetArrayViewFromImage(image)", "PB.GetArrayViewFromImage(img)", g,
+            "floor: np.asarray(bare exporter)", shares(lambda: g["PB"].GetArrayViewFromImage(img)),
+            1.5),
+        Row("ndwrap.PyBuffer[T].GetArrayViewFromImage(image) (lookup included)",
+            "ndwrap.PyBuffer[T].GetArrayViewFromImage(img)", g, "floor: np.asarray(bare exporter)",
+            None, 1.5),
+        Row("array_view_from_image(image)", "ndwrap.array_view_from_image(img)", g,
+            "floor: np.asarray(bare exporter)", shares(lambda: ndwrap.array_view_from_image(img)),
+            1.5),
+        Row("array_view_from_image(image, keep_axes=True)",
+            "ndwrap.array_view_from_image(img, keep_axes=True)", g,
+            "floor: np.asarray(bare exporter)",
+            lambda: np.array_equal(ndwrap.array_view_from_image(img, keep_axes=True), a_xyz), 1.5),
+        Row(f"array_view_from_image(image, axes={axes!r})",
+            f"ndwrap.array_view_from_image(img, axes={axes!r})", g,
+            "floor: np.asarray(bare exporter)",
+            lambda: np.array_equal(ndwrap.array_view_from_image(img, axes=axes),
+                                   arr.transpose(perm)), 1.5),
+        Row("part: T._view(arr) (SWIG entry: acquisition + a new image object)",
+            "T._view(arr, vec)", g, "floor: memoryview(ndarray)", info=True),
+        Row("PyBuffer[T].GetImageViewFromArray(arr)", "PB.GetImageViewFromArray(arr, vec)", g,
+            "floor: memoryview(ndarray)", image_ok(lambda: g["PB"].GetImageViewFromArray(arr, vec)),
+            2.0),
+        Row("image_view_from_array(arr)", "ndwrap.image_view_from_array(arr, vec)", g,
+            "floor: memoryview(ndarray)", image_ok(lambda: ndwrap.image_view_from_array(arr, vec)),
+            2.0),
+        Row("image_view_from_array(a_xyz, keep_axes=True)",
+            "ndwrap.image_view_from_array(a_xyz, vec, keep_axes=True)", g,
+            "floor: memoryview(ndarray)",
+            image_ok(lambda: ndwrap.image_view_from_array(a_xyz, vec, keep_axes=True), a_xyz, True),
+            2.0),
+    ]
+    if itk is not None:
+        IT = itk.VectorImage[itk.F, 3] if vec else itk.Image[itk.F, 3]
+        iimg = itk.image_from_array(arr, is_vector=vec)
+        g.update(itk=itk, IPB=itk.PyBuffer[IT], iimg=iimg)
+        rows += [
+            Row("itk: PyBuffer[IT].GetArrayViewFromImage(image)", "IPB.GetArrayViewFromImage(iimg)",
+                g, "floor: np.asarray(bare exporter)",
+                lambda: np.array_equal(g["IPB"].GetArrayViewFromImage(iimg), arr)),
+            Row("itk: array_view_from_image(image)", "itk.array_view_from_image(iimg)", g,
+                "floor: np.asarray(bare exporter)",
+                lambda: np.array_equal(itk.array_view_from_image(iimg), arr)),
+            Row("itk: array_view_from_image(image, keep_axes=True)",
+                "itk.array_view_from_image(iimg, keep_axes=True)", g,
+                "floor: np.asarray(bare exporter)",
+                lambda: np.array_equal(itk.array_view_from_image(iimg, keep_axes=True), a_xyz)),
+            Row("itk: PyBuffer[IT].GetImageViewFromArray(arr)",
+                "IPB.GetImageViewFromArray(arr, vec)", g, "floor: memoryview(ndarray)",
+                lambda: np.array_equal(itk.array_from_image(
+                    g["IPB"].GetImageViewFromArray(arr, vec)), arr)),
+            Row("itk: image_view_from_array(arr)", "itk.image_view_from_array(arr, vec)", g,
+                "floor: memoryview(ndarray)",
+                lambda: np.array_equal(itk.array_from_image(
+                    itk.image_view_from_array(arr, vec)), arr)),
+        ]
+    if sitk is not None:
+        simg = sitk.GetImageFromArray(arr, isVector=vec)
+        g.update(sitk=sitk, simg=simg)
+        rows.append(Row("SimpleITK: GetArrayViewFromImage(image)", "sitk.GetArrayViewFromImage(simg)",
+                        g, "floor: np.asarray(bare exporter)",
+                        lambda: np.array_equal(sitk.GetArrayViewFromImage(simg), arr)))
+    return rows
+
+
+def vnl_rows(n, matrix):
+    shape = (n, n) if matrix else (n,)
+    x = np.random.default_rng(2).random(shape, dtype=np.float32)
+    P = ndwrap.PyVnl[ndwrap.F]
+    kind = "Matrix" if matrix else "Vector"
+    v = getattr(P, f"GetVnl{kind}FromArray")(x, copy=True)
+    g = dict(np=np, ndwrap=ndwrap, P=P, x=x, v=v, mv=bare_exporter(shape))
+    rows = [
+        Row("floor: np.asarray(bare exporter)", "np.asarray(mv)", g),
+        Row("floor: memoryview(ndarray)", "memoryview(x)", g),
+        Row("floor: ndarray.copy()", "x.copy()", g),
+        Row(f"PyVnl[F].GetArrayViewFromVnl{kind}(v)", f"P.GetArrayViewFromVnl{kind}(v)", g,
+            "floor: np.asarray(bare exporter)",
+            lambda: np.array_equal(getattr(P, f"GetArrayViewFromVnl{kind}")(v), x), 1.5),
+        Row(f"PyVnl[F].GetVnl{kind}ViewFromArray(x)", f"P.GetVnl{kind}ViewFromArray(x)", g,
+            "floor: memoryview(ndarray)",
+            lambda: np.shares_memory(np.asarray(getattr(P, f"GetVnl{kind}ViewFromArray")(x)), x),
+            2.0),
+        Row(f"PyVnl[F].GetVnl{kind}FromArray(x, copy=True)",
+            f"P.GetVnl{kind}FromArray(x, copy=True)", g, "floor: ndarray.copy()",
+            lambda: np.array_equal(np.asarray(getattr(P, f"GetVnl{kind}FromArray")(x, copy=True)),
+                                   x), 1.1),
+        Row(f"PyVnl[F].GetArrayFromVnl{kind}(v, copy=True)",
+            f"P.GetArrayFromVnl{kind}(v, copy=True)", g, "floor: ndarray.copy()",
+            lambda: np.array_equal(getattr(P, f"GetArrayFromVnl{kind}")(v, copy=True), x), 1.1),
+    ]
+    if itk is not None:
+        IP = itk.PyVnl[itk.F]
+        iv = getattr(IP, f"GetVnl{kind}FromArray")(x)
+        g.update(IP=IP, iv=iv)
+        rows += [
+            Row(f"itk: PyVnl[F].GetArrayViewFromVnl{kind}(v)", f"IP.GetArrayViewFromVnl{kind}(iv)",
+                g, "floor: np.asarray(bare exporter)",
+                lambda: np.array_equal(getattr(IP, f"GetArrayViewFromVnl{kind}")(iv), x)),
+            Row(f"itk: PyVnl[F].GetVnl{kind}FromArray(x)", f"IP.GetVnl{kind}FromArray(x)", g,
+                "floor: ndarray.copy()",
+                lambda: np.array_equal(getattr(IP, f"GetArrayFromVnl{kind}")(
+                    getattr(IP, f"GetVnl{kind}FromArray")(x)), x)),
+            Row(f"itk: PyVnl[F].GetArrayFromVnl{kind}(v)", f"IP.GetArrayFromVnl{kind}(iv)", g,
+                "floor: ndarray.copy()",
+                lambda: np.array_equal(getattr(IP, f"GetArrayFromVnl{kind}")(iv), x)),
+        ]
+    return rows
+
+
+def lookup_rows():
+    T = ndwrap.Image[ndwrap.F, 3]
+    g = dict(ndwrap=ndwrap, T=T, F=ndwrap.F, d={T: 1})
+    rows = [
+        Row("floor: a dict hit", "d[T]", g),
+        Row("ndwrap.Image[ndwrap.F, 3]", "ndwrap.Image[F, 3]", g, "floor: a dict hit",
+            lambda: ndwrap.Image[ndwrap.F, 3] is T),
+        Row("ndwrap.PyBuffer[T]", "ndwrap.PyBuffer[T]", g, "floor: a dict hit",
+            lambda: ndwrap.PyBuffer[T].ImageType is T),
+        Row("ndwrap.PyVnl[ndwrap.F]", "ndwrap.PyVnl[F]", g, "floor: a dict hit",
+            lambda: ndwrap.PyVnl[ndwrap.F].ElementType is ndwrap.F),
+    ]
+    if itk is not None:
+        g["itk"] = itk
+        rows += [Row("itk: itk.Image[itk.F, 3]", "itk.Image[itk.F, 3]", g, "floor: a dict hit"),
+                 Row("itk: itk.PyVnl[itk.F]", "itk.PyVnl[itk.F]", g, "floor: a dict hit")]
+    return rows
+
+
+# ----------------------------------------------------------------------------
+# copies
+
+
+def copy_rows(n, ncomp):
+    T, img, arr = make_image((n, n, n), ncomp)
+    vec = bool(ncomp)
+    tr = (2, 1, 0, 3) if vec else (2, 1, 0)
+    a_xyz = np.ascontiguousarray(arr.transpose(tr))
+    g = dict(np=np, ndwrap=ndwrap, img=img, arr=arr, a_xyz=a_xyz, vec=vec, tr=tr)
+
+    def new_image_equals(f, src=arr, keep=False):
+        def check():
+            v = ndwrap.array_view_from_image(f(), keep_axes=keep)
+            return not np.shares_memory(v, src) and np.array_equal(v, src)
+        return check
+
+    floor = "floor: np.copyto(np.empty_like(a), a)"
+    rows = [
+        Row(floor, "np.copyto(np.empty_like(arr), arr)", g),
+    ]
+    if n <= 256:  # seconds per round at 512^3
+        rows.append(Row("info: NumPy's transposing copy np.ascontiguousarray(a_xyz.transpose(...))",
+                        "np.ascontiguousarray(a_xyz.transpose(tr))", g, floor, info=True))
+    rows += [
+        Row("array_from_image(image)", "ndwrap.array_from_image(img)", g, floor,
+            lambda: np.array_equal(ndwrap.array_from_image(img), arr), 1.1, "copy"),
+        Row("array_from_image(image, keep_axes=True)", "ndwrap.array_from_image(img, keep_axes=True)",
+            g, floor, lambda: np.array_equal(ndwrap.array_from_image(img, keep_axes=True), a_xyz),
+            1.1, "copy"),
+        Row("image_from_array(arr)", "ndwrap.image_from_array(arr, vec)", g, floor,
+            new_image_equals(lambda: ndwrap.image_from_array(arr, vec)), 1.1, "copy"),
+        Row("image_from_array(a_xyz, keep_axes=True) (transposing)",
+            "ndwrap.image_from_array(a_xyz, vec, keep_axes=True)", g, floor,
+            new_image_equals(lambda: ndwrap.image_from_array(a_xyz, vec, keep_axes=True), a_xyz,
+                             True), 1.1, "copy"),
+    ]
+    if itk is not None:
+        iimg = itk.image_from_array(arr, is_vector=vec)
+        IT = itk.VectorImage[itk.F, 3] if vec else itk.Image[itk.F, 3]
+        g.update(itk=itk, iimg=iimg, IPB=itk.PyBuffer[IT])
+        rows += [
+            Row("itk: array_from_image(image)", "itk.array_from_image(iimg)", g, floor,
+                lambda: np.array_equal(itk.array_from_image(iimg), arr), kind="copy"),
+            Row("itk: image_from_array(arr)", "itk.image_from_array(arr, is_vector=vec)", g, floor,
+                lambda: np.array_equal(itk.array_from_image(
+                    itk.image_from_array(arr, is_vector=vec)), arr), kind="copy"),
+        ]
+    if sitk is not None:
+        simg = sitk.GetImageFromArray(arr, isVector=vec)
+        g.update(sitk=sitk, simg=simg)
+        rows += [
+            Row("SimpleITK: GetArrayFromImage(image)", "sitk.GetArrayFromImage(simg)", g, floor,
+                lambda: np.array_equal(sitk.GetArrayFromImage(simg), arr), kind="copy"),
+            Row("SimpleITK: GetImageFromArray(arr)", "sitk.GetImageFromArray(arr, isVector=vec)", g,
+                floor, lambda: np.array_equal(sitk.GetArrayFromImage(
+                    sitk.GetImageFromArray(arr, isVector=vec)), arr), kind="copy"),
+        ]
+    return rows
+
+
+# ----------------------------------------------------------------------------
+# import time (fresh interpreters)
+
+
+def import_times(runs):
+    code = ("import sys, time; t0 = time.perf_counter(); import {mod}; t1 = time.perf_counter(); "
+            "{lookup}; t2 = time.perf_counter(); "
+            "print(t1 - t0, t2 - t1, 'numpy' in sys.modules)")
+    cases = [("bare interpreter", "sys", "None")]
+    cases.append(("import ndwrap; ndwrap.Image[ndwrap.F, 3]", "ndwrap", "ndwrap.Image[ndwrap.F, 3]"))
+    if itk is not None:
+        cases.append(("import itk; itk.Image[itk.F, 3]", "itk", "itk.Image[itk.F, 3]"))
+    if sitk is not None:
+        cases.append(("import SimpleITK; sitk.Image(...)", "SimpleITK",
+                      "SimpleITK.Image(4, 4, 4, SimpleITK.sitkFloat32)"))
+    out = {}
+    # byte code as an installed package has it: written once, then read
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for _, mod, lookup in cases:  # warm-up: writes __pycache__, warms the file cache
+        subprocess.run([sys.executable, "-c", code.format(mod=mod, lookup=lookup)],
+                       capture_output=True, env=env)
+    order = [c for c in cases for _ in range(runs)]
+    random.shuffle(order)
+    walls = {}
+    for name, mod, lookup in order:
+        t0 = time.perf_counter()
+        res = subprocess.run([sys.executable, "-c", code.format(mod=mod, lookup=lookup)],
+                             capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t0
+        if res.returncode != 0:
+            continue
+        imp, first, has_np = res.stdout.split()
+        out.setdefault(name, []).append((float(imp), float(first), has_np == "True"))
+        walls.setdefault(name, []).append(wall)
+    lines = ["#### Import and first lookup (fresh interpreters, medians of "
+             f"{runs} runs each, random order)", "",
+             "| case | whole process | import | first lookup | NumPy imported |",
+             "|---|---:|---:|---:|---|"]
+    for name, _, _ in cases:
+        if name not in out:
+            lines.append(f"| {name} | failed | | | |")
+            continue
+        imp = statistics.median(x[0] for x in out[name])
+        first = statistics.median(x[1] for x in out[name])
+        lines.append(f"| {name} | {fmt_time(statistics.median(walls[name]))} | {fmt_time(imp)} | "
+                     f"{fmt_time(first)} | {'yes' if out[name][0][2] else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
+def installed_size():
+    root = os.path.dirname(ndwrap.__file__)
+    total = 0
+    for d, _, files in os.walk(root):
+        for f in files:
+            total += os.path.getsize(os.path.join(d, f))
+    return total
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} CPUs, {model}, {platform.platform()}; Python "
+            f"{platform.python_version()}, NumPy {np.__version__}, ndwrap from "
+            f"{os.path.dirname(ndwrap.__file__)}; itk {getattr(itk, '__version__', 'not installed')}, "
+            f"SimpleITK {getattr(sitk, '__version__', 'not installed')}")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="fewer rounds, no 512^3")
+    p.add_argument("--write", metavar="RESULTS.md", help="replace the run.py section of this file")
+    p.add_argument("--seed", type=int, default=16)
+    args = p.parse_args(argv)
+    random.seed(args.seed)
+    q = args.quick
+    start = time.perf_counter()
+    parts = [f"- machine: {machine()}",
+             f"- installed size of the ndwrap package: {installed_size() / 2**20:.1f} MiB",
+             f"- command: `python benchmarks/run.py{' --quick' if q else ''}`", ""]
+    vr, vn = (9, 500) if q else (15, 1000)
+    for n in (64, 512):
+        for ncomp in (0, 3):
+            rows = run_group(view_rows(n, ncomp), vr, vn)
+            kind = f"vector (3 components)" if ncomp else "scalar"
+            parts.append(table(f"Views, float32 {kind} image {n}^3 (targets: image->array "
+                               "1.5x, array->image 2x)", rows))
+            print(parts[-1], flush=True)
+    for n, matrix in ((1000, False), (10**6, False), (1000, True)):
+        rows = run_group(vnl_rows(n, matrix), vr, vn if n == 1000 and not matrix else 20)
+        parts.append(table(f"vnl, float32 {'matrix 1000x1000' if matrix else f'vector n={n}'}",
+                           rows))
+        print(parts[-1], flush=True)
+    rows = run_group(lookup_rows(), vr, vn * 5)
+    parts.append(table("Registry lookups (repeated)", rows))
+    print(parts[-1], flush=True)
+    sizes = [(64, 15), (256, 5)] + ([] if q else [(512, 5)])
+    for n, rounds in sizes:
+        for ncomp in (0, 3):
+            rows = run_group(copy_rows(n, ncomp), 3 if q else rounds, 1)
+            kind = "vector (3 components)" if ncomp else "scalar"
+            parts.append(table(f"Copies into fresh memory, float32 {kind} {n}^3 (target 1.1x of "
+                               "np.copyto)", rows))
+            print(parts[-1], flush=True)
+    parts.append(import_times(3))
+    print(parts[-1], flush=True)
+    parts.append(f"Run time: {time.perf_counter() - start:.0f} s.\n")
+    body = "\n".join(parts)
+    if args.write:
+        with open(args.write) as f:
+            text = f.read()
+        section = f"{BEGIN}\n{body}\n{END}"
+        if BEGIN in text and END in text:
+            text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        with open(args.write, "w") as f:
+            f.write(text)
+    print(f"done in {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

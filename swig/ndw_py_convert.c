@@ -1,0 +1,294 @@
+/* Fast paths of the conversion spellings (see ndw_py_convert.h). */
+#include "ndw_py_convert.h"
+
+#include <string.h>
+
+static ndw_py_convert_hooks ndw_fast_hooks;
+
+/* vnl copies up to this size are one C memcpy into malloc'ed memory; larger
+ * ones go to the Python spelling, whose NumPy copy gets fresh pages faster
+ * (a 4 MiB malloc faults 1024 small pages: 3x slower, measured). */
+#define NDW_FAST_COPY_MAX ((uint64_t)256 * 1024)
+
+void ndw_py_convert_set_hooks(const ndw_py_convert_hooks *hooks) { ndw_fast_hooks = *hooks; }
+
+typedef struct ndw_fast {
+  PyMethodDef def;       /* name and doc of the fallback (kept alive below) */
+  PyObject *name, *doc;
+  int kind;
+  PyObject *cls;         /* expected class, or NULL: any key of image_types */
+  PyObject *image_types; /* dict: image class -> anything */
+  PyObject *fallback;    /* the Python spelling */
+  void *swig_type;
+  ndw_pixel_type t;
+  unsigned dim;
+  int vector; /* vector image, or vnl matrix */
+} ndw_fast;
+
+static const char ndw_fast_capsule[] = "ndwrap.fast";
+
+static void ndw_fast_free_struct(ndw_fast *f);
+static void ndw_fast_free(PyObject *capsule) {
+  ndw_fast *f = PyCapsule_GetPointer(capsule, ndw_fast_capsule);
+  if (f != NULL) ndw_fast_free_struct(f);
+}
+
+static void ndw_fast_free_struct(ndw_fast *f) {
+  Py_XDECREF(f->cls);
+  Py_XDECREF(f->image_types);
+  Py_XDECREF(f->fallback);
+  Py_XDECREF(f->name);
+  Py_XDECREF(f->doc);
+  PyMem_Free(f);
+}
+
+/* numpy.asarray, imported on the first conversion (import ndwrap imports
+ * no NumPy) and kept for the life of the process. */
+static PyObject *ndw_fast_asarray(void) {
+  static PyObject *asarray;
+  if (asarray == NULL) {
+    PyObject *np = PyImport_ImportModule("numpy");
+    if (np == NULL) return NULL;
+    asarray = PyObject_GetAttrString(np, "asarray");
+    Py_DECREF(np);
+  }
+  return asarray;
+}
+
+static PyObject *ndw_fast_str(PyObject **cache, const char *s) {
+  if (*cache == NULL) *cache = PyUnicode_InternFromString(s);
+  return *cache;
+}
+
+/* A flag argument the fast path takes: exactly True or False. */
+static int ndw_fast_flag(PyObject *v, int *out) {
+  if (v == Py_True || v == Py_False) {
+    *out = v == Py_True;
+    return 1;
+  }
+  return 0;
+}
+
+/* Does keyword `name` equal one of the comma-free names? */
+static int ndw_fast_name_is(PyObject *name, const char *a, const char *b) {
+  return PyUnicode_Check(name) && (PyUnicode_CompareWithASCIIString(name, a) == 0 ||
+                                   (b != NULL && PyUnicode_CompareWithASCIIString(name, b) == 0));
+}
+
+/* The call's second argument (positional, or the one keyword `kw1`/`kw2`),
+ * if any, as a flag.  1: taken (flag in *out, default 0); 0: not ours. */
+static int ndw_fast_one_flag(PyObject *const *args, Py_ssize_t n, PyObject *kwnames,
+                             const char *kw1, const char *kw2, int *out) {
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  *out = 0;
+  if (n == 1 && nkw == 0) return 1;
+  if (n == 2 && nkw == 0) return ndw_fast_flag(args[1], out);
+  if (n == 1 && nkw == 1 && kw1 != NULL && ndw_fast_name_is(PyTuple_GET_ITEM(kwnames, 0), kw1, kw2))
+    return ndw_fast_flag(args[1], out);
+  return 0;
+}
+
+static PyObject *ndw_fast_fallback(ndw_fast *f, PyObject *const *args, size_t nargsf,
+                                   PyObject *kwnames) {
+  return PyObject_Vectorcall(f->fallback, args, nargsf, kwnames);
+}
+
+static int ndw_fast_is_cls(ndw_fast *f, PyObject *obj) {
+  if (f->cls != NULL) return (PyObject *)Py_TYPE(obj) == f->cls;
+  return PyDict_Contains(f->image_types, (PyObject *)Py_TYPE(obj)) == 1;
+}
+
+/* object -> NumPy view through its own getbuffer (the one export path);
+ * `keep`: the spatial axes reversed ((x, y, z), components last) for an
+ * image of `dim` dimensions, `vector` with a component axis. */
+static PyObject *ndw_fast_export(PyObject *obj, int keep, unsigned dim, int vector) {
+  static PyObject *s_T, *s_transpose, *perms[NDW_MAX_DIM + 1];
+  PyObject *asarray = ndw_fast_asarray(), *mv, *a, *r;
+  if (asarray == NULL || (mv = PyMemoryView_FromObject(obj)) == NULL) return NULL;
+  a = PyObject_CallOneArg(asarray, mv);
+  Py_DECREF(mv);
+  if (a == NULL || !keep) return a;
+  if (!vector) { /* scalar: (x, y, z) is the reversed order, a.T */
+    r = PyObject_GetAttr(a, ndw_fast_str(&s_T, "T"));
+  } else { /* vector: reverse the spatial axes, keep the components last */
+    if (dim < 1 || dim > NDW_MAX_DIM) {
+      Py_DECREF(a);
+      PyErr_SetString(PyExc_SystemError, "ndwrap: image dimension out of range");
+      return NULL;
+    }
+    if (perms[dim] == NULL) {
+      PyObject *perm = PyTuple_New((Py_ssize_t)dim + 1);
+      for (unsigned i = 0; perm != NULL && i <= dim; ++i) {
+        PyObject *v = PyLong_FromLong(i < dim ? (long)(dim - 1 - i) : (long)dim);
+        if (v == NULL) {
+          Py_CLEAR(perm);
+          break;
+        }
+        PyTuple_SET_ITEM(perm, i, v);
+      }
+      if (perm == NULL) {
+        Py_DECREF(a);
+        return NULL;
+      }
+      perms[dim] = perm;
+    }
+    r = PyObject_CallMethodOneArg(a, ndw_fast_str(&s_transpose, "transpose"), perms[dim]);
+  }
+  Py_DECREF(a);
+  return r;
+}
+
+static int ndw_fast_wrapped(ndw_pixel_type t, unsigned dim, int vector) {
+  return ndw_fast_hooks.image_type(t, dim, vector) != NULL;
+}
+
+/* After a failed fast import: a TypeError (dtype, layout, no wrapped type)
+ * goes to the Python spelling, which explains it or copies; any other
+ * error is final there too. */
+static int ndw_fast_retry(void) {
+  if (!PyErr_ExceptionMatches(PyExc_TypeError)) return 0;
+  PyErr_Clear();
+  return 1;
+}
+
+static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nargsf,
+                               PyObject *kwnames) {
+  ndw_fast *f = PyCapsule_GetPointer(self, ndw_fast_capsule);
+  Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  int flag = 0;
+  void *ptr;
+  if (f == NULL) return NULL;
+  if (n < 1) return ndw_fast_fallback(f, args, nargsf, kwnames);
+  switch (f->kind) {
+  case NDW_FAST_IMAGE_VIEW:
+    if (!ndw_fast_one_flag(args, n, kwnames, "keep_axes", "keepAxes", &flag) ||
+        !ndw_fast_is_cls(f, args[0]) || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL ||
+        !ndw_image_is_allocated((ndw_image *)ptr))
+      break; /* the Python spelling says why (TypeError, RuntimeError) */
+    return ndw_fast_export(args[0], flag, ndw_image_dimension((ndw_image *)ptr),
+                           ndw_image_is_vector((ndw_image *)ptr));
+  case NDW_FAST_VNL_VIEW:
+  case NDW_FAST_VNL_COPY: {
+    PyObject *r;
+    /* view: (v); copy: (v), (v, flag), (v, copy=flag): a copy when true */
+    if (f->kind == NDW_FAST_VNL_VIEW ? n != 1 || nkw != 0
+                                     : !ndw_fast_one_flag(args, n, kwnames, "copy", NULL, &flag))
+      break;
+    if ((PyObject *)Py_TYPE(args[0]) != f->cls || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL)
+      break;
+    if (!flag) return ndw_fast_export(args[0], 0, 0, 0);
+    { /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
+      static PyObject *s_copy;
+      PyObject *a = ndw_fast_export(args[0], 0, 0, 0);
+      if (a == NULL) return NULL;
+      r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
+      Py_DECREF(a);
+      return r;
+    }
+  }
+  case NDW_FAST_IMAGE_IMPORT: {
+    /* (arr), (arr, is_vector), each with keep_axes= / keepAxes= a flag */
+    int is_vector = 0, keep = 0;
+    ndw_image *im;
+    if (n > 2 || nkw > 1) break;
+    if (n == 2 && !ndw_fast_flag(args[1], &is_vector)) break;
+    if (nkw == 1 && (!ndw_fast_name_is(PyTuple_GET_ITEM(kwnames, 0), "keep_axes", "keepAxes") ||
+                     !ndw_fast_flag(args[n], &keep)))
+      break;
+    if (f->cls != NULL)
+      im = ndw_py_image_view_ex(&f->t, f->dim, f->vector, args[0], is_vector, keep, NULL);
+    else
+      im = ndw_py_image_view_ex(NULL, 0, 0, args[0], is_vector, keep, ndw_fast_wrapped);
+    if (im == NULL) {
+      if (ndw_fast_retry()) break;
+      return NULL;
+    }
+    return ndw_fast_hooks.wrap_image(
+        im, f->cls != NULL ? f->swig_type
+                           : ndw_fast_hooks.image_type(ndw_image_pixel_type(im),
+                                                       ndw_image_dimension(im),
+                                                       ndw_image_is_vector(im)));
+  }
+  case NDW_FAST_VNL_IMPORT:
+  case NDW_FAST_VNL_IMPORT_COPY: {
+    ndw_vnl *v, *c;
+    /* view: (arr); copy: (arr), (arr, flag), (arr, copy=flag): a C copy
+     * of the viewed block when true; a view otherwise (copy=None and
+     * copy=False view when they can; the Python spelling does the rest) */
+    if (f->kind == NDW_FAST_VNL_IMPORT ? n != 1 || nkw != 0
+                                       : !ndw_fast_one_flag(args, n, kwnames, "copy", NULL, &flag))
+      break;
+    if ((v = ndw_py_vnl_view(f->t, f->vector, args[0], 0)) == NULL) {
+      if (ndw_fast_retry()) break;
+      return NULL;
+    }
+    if (!flag) return ndw_fast_hooks.wrap_vnl(v, f->swig_type);
+    if ((uint64_t)ndw_vnl_size(v) * ndw_pixel_type_size(f->t) > NDW_FAST_COPY_MAX) {
+      /* large: NumPy's copy (fresh pages on huge-page advice, as np.array) */
+      ndw_py_vnl_free(v);
+      break;
+    }
+    c = ndw_py_vnl_copy(v);
+    ndw_py_vnl_free(v);
+    if (c == NULL) return NULL;
+    return ndw_fast_hooks.wrap_vnl(c, f->swig_type);
+  }
+  default:
+    break;
+  }
+  return ndw_fast_fallback(f, args, nargsf, kwnames);
+}
+
+/* The callable: a vectorcall function whose self is the capsule. */
+static PyMethodDef ndw_fast_def = {
+    "fast_conversion", (PyCFunction)(void (*)(void))ndw_fast_call, METH_FASTCALL | METH_KEYWORDS,
+    "A conversion spelling's fast path: the common call in C, every other call to the Python "
+    "spelling."};
+
+PyObject *ndw_py_convert_new(int kind, PyObject *cls, void *swig_type, ndw_pixel_type t,
+                             unsigned dim, int vector, PyObject *fallback,
+                             PyObject *image_types, PyObject *doc) {
+  ndw_fast *f;
+  PyObject *capsule, *fn;
+  if (!PyCallable_Check(fallback)) {
+    PyErr_SetString(PyExc_TypeError, "the fallback must be callable");
+    return NULL;
+  }
+  if (cls == NULL && (image_types == NULL || !PyDict_Check(image_types))) {
+    PyErr_SetString(PyExc_TypeError, "image_types must be a dict");
+    return NULL;
+  }
+  if ((f = PyMem_Calloc(1, sizeof *f)) == NULL) return PyErr_NoMemory();
+  f->kind = kind;
+  f->cls = cls;
+  Py_XINCREF(cls);
+  f->image_types = image_types;
+  Py_XINCREF(image_types);
+  f->fallback = fallback;
+  Py_INCREF(fallback);
+  f->swig_type = swig_type;
+  f->t = t;
+  f->dim = dim;
+  f->vector = vector;
+  f->def = ndw_fast_def;
+  f->name = PyObject_GetAttrString(fallback, "__name__");
+  if (f->name != NULL && PyUnicode_Check(f->name) && PyUnicode_AsUTF8(f->name) != NULL)
+    f->def.ml_name = PyUnicode_AsUTF8(f->name);
+  if (doc != NULL && PyUnicode_Check(doc)) {
+    f->doc = doc;
+    Py_INCREF(doc);
+  } else {
+    f->doc = PyObject_GetAttrString(fallback, "__doc__");
+  }
+  if (f->doc != NULL && PyUnicode_Check(f->doc) && PyUnicode_AsUTF8(f->doc) != NULL)
+    f->def.ml_doc = PyUnicode_AsUTF8(f->doc);
+  PyErr_Clear();
+  if ((capsule = PyCapsule_New(f, ndw_fast_capsule, ndw_fast_free)) == NULL) {
+    ndw_fast_free_struct(f);
+    return NULL;
+  }
+  fn = PyCFunction_NewEx(&f->def, capsule, NULL);
+  Py_DECREF(capsule);
+  return fn;
+}

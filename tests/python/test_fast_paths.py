@@ -1,0 +1,195 @@
+"""The C fast paths in front of the conversion spellings (issue 16) give what
+the Python spellings give: the same values, sharing, flags and errors; any
+call they do not take goes to the Python spelling unchanged."""
+import gc
+import os
+import resource
+
+import numpy as np
+import pytest
+
+import ndwrap
+from ndwrap import pybuffer
+
+pytestmark = pytest.mark.skipif(3 not in ndwrap.WRAPPED_DIMS or not ndwrap.F.wrapped,
+                                reason="needs Image[F, 3] (trimmed build)")
+if 3 in ndwrap.WRAPPED_DIMS and ndwrap.F.wrapped:
+    F3 = ndwrap.Image[ndwrap.F, 3]
+    VF3 = ndwrap.VectorImage[ndwrap.F, 3]
+
+
+def image(T=None, size=(4, 3, 2), ncomp=2):
+    T = T or F3
+    im = T.New()
+    if T is VF3:
+        im.SetNumberOfComponentsPerPixel(ncomp)
+    im.SetRegions(size)
+    im.Allocate()
+    a = np.asarray(im)
+    a[...] = np.arange(a.size, dtype=a.dtype).reshape(a.shape)
+    return im
+
+
+def test_the_spellings_are_fast_callables_with_their_docs():
+    for fn in (ndwrap.array_view_from_image, ndwrap.image_view_from_array,
+               ndwrap.PyBuffer[F3].GetArrayViewFromImage, ndwrap.PyVnl[ndwrap.F].GetVnlVectorFromArray):
+        assert type(fn).__name__ == "builtin_function_or_method"
+    assert ndwrap.GetArrayViewFromImage is ndwrap.array_view_from_image
+    assert "shares memory" in ndwrap.array_view_from_image.__doc__
+    # help() and inspect see the Python spelling's parameters
+    import inspect
+    assert str(inspect.signature(ndwrap.array_view_from_image)) == \
+        "(image, keep_axes=False, update=True, axes=None)"
+    sig = inspect.signature(ndwrap.PyBuffer[F3].GetImageViewFromArray)
+    assert list(sig.parameters)[:2] == ["arr", "is_vector"] and "axes" in sig.parameters
+    assert str(inspect.signature(ndwrap.PyVnl[ndwrap.F].GetVnlVectorFromArray)) == \
+        "(arr, copy=None)"
+
+
+@pytest.mark.parametrize("vector", [False, True])
+def test_exports_match_the_python_spelling(vector):
+    T = VF3 if vector else F3
+    im = image(T)
+    PB = ndwrap.PyBuffer[T]
+    py = PB.GetArrayViewFromImage.__name__  # the fast callable's name is the spelling's
+    assert py == "GetArrayViewFromImage"
+    ref = pybuffer._array_view(im, None)
+    for keep in (False, True):
+        for a in (PB.GetArrayViewFromImage(im, keep), PB.GetArrayViewFromImage(im, keepAxes=keep),
+                  PB.GetArrayViewFromImage(im, keep_axes=keep), PB.GetArrayFromImage(im, keep),
+                  ndwrap.array_view_from_image(im, keep_axes=keep),
+                  ndwrap.array_view_from_image(im, keep)):
+            want = ref if not keep else pybuffer._array_view(im, pybuffer._keep_order(
+                3, T is VF3))
+            assert a.shape == want.shape and a.strides == want.strides
+            assert np.shares_memory(a, ref) and a.flags.writeable
+            np.testing.assert_array_equal(a, want)
+
+
+def test_export_errors_are_the_python_ones():
+    with pytest.raises(RuntimeError, match="not allocated"):
+        ndwrap.array_view_from_image(F3.New())
+    with pytest.raises(RuntimeError, match="not allocated"):
+        ndwrap.PyBuffer[F3].GetArrayViewFromImage(F3.New())
+    with pytest.raises(TypeError):
+        ndwrap.PyBuffer[F3].GetArrayViewFromImage(image(VF3))
+    with pytest.raises(TypeError):
+        ndwrap.array_view_from_image(np.zeros(3))
+    with pytest.raises(TypeError):
+        ndwrap.array_view_from_image(F3.__new__(F3))
+    with pytest.raises(TypeError):
+        ndwrap.array_view_from_image()
+    # a keyword the fast path does not take goes to the Python spelling
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        ndwrap.array_view_from_image(image(), nonsense=1)
+    # a truthy non-bool flag is read by Python's rules there
+    assert ndwrap.array_view_from_image(image(), keep_axes=1).shape == (4, 3, 2)
+
+
+def test_read_only_stays_read_only():
+    a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    a.flags.writeable = False
+    im = ndwrap.image_view_from_array(a)
+    assert not ndwrap.array_view_from_image(im).flags.writeable
+    assert not ndwrap.PyBuffer[F3].GetArrayViewFromImage(im, True).flags.writeable
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_imports_match(keep):
+    a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    a_in = a.T if keep else a
+    for im in (ndwrap.image_view_from_array(a_in, keep_axes=keep),
+               ndwrap.PyBuffer[F3].GetImageViewFromArray(a_in, keepAxes=keep),
+               ndwrap.PyBuffer[F3].GetImageFromArray(a_in, keep_axes=keep),
+               ndwrap.PyBuffer[F3].GetImageViewFromArray(a_in, False, keep_axes=keep)):
+        assert type(im) is F3
+        assert tuple(im.GetLargestPossibleRegion().GetSize()) == (4, 3, 2)
+        v = ndwrap.array_view_from_image(im)
+        assert np.shares_memory(v, a)
+        np.testing.assert_array_equal(v, a)
+    vec = np.zeros((2, 3, 4, 5), np.float32)
+    im = ndwrap.image_view_from_array(vec, True)
+    assert type(im) is VF3 and im.GetNumberOfComponentsPerPixel() == 5
+
+
+def test_import_fallbacks():
+    # dtype the class cannot view: the Python spelling explains (view) or copies
+    a64 = np.zeros((2, 3, 4))
+    with pytest.raises(ndwrap.DTypeMismatchError):
+        ndwrap.PyBuffer[F3].GetImageViewFromArray(a64)
+    im = ndwrap.PyBuffer[F3].GetImageFromArray(a64)
+    assert not np.shares_memory(ndwrap.array_view_from_image(im), a64)
+    # byte-swapped, a list, float16, 5-d: the helpers' own answers
+    sw = np.zeros((2, 3, 4), ">f4")
+    with pytest.raises(ndwrap.CopyRequiredError):
+        ndwrap.image_view_from_array(sw)
+    with pytest.raises(TypeError):
+        ndwrap.image_view_from_array([[1.0, 2.0]])
+    with pytest.raises(TypeError, match="float16"):
+        ndwrap.image_view_from_array(np.zeros((2, 2), np.float16))
+    with pytest.raises(ndwrap.NotWrappedError):  # 7-d: never wrapped by default or trimmed
+        ndwrap.image_view_from_array(np.zeros((1, 1, 1, 1, 1, 1, 2), np.float32))
+    # rank errors stay ValueErrors
+    with pytest.raises(ValueError):
+        ndwrap.PyBuffer[F3].GetImageViewFromArray(np.zeros((2, 2), np.float32))
+    # metadata keywords go to Python
+    im = ndwrap.image_view_from_array(np.zeros((2, 3, 4), np.float32), spacing=[2, 3, 4])
+    assert tuple(im.GetSpacing()) == (2.0, 3.0, 4.0)
+
+
+def test_vnl_fast_paths():
+    P = ndwrap.PyVnl[ndwrap.F]
+    x = np.arange(6, dtype=np.float32)
+    v = P.GetVnlVectorViewFromArray(x)
+    assert np.shares_memory(np.asarray(v), x)
+    for spelled in (P.GetVnlVectorFromArray(x, copy=True), P.GetVnlVectorFromArray(x, True)):
+        assert not np.shares_memory(np.asarray(spelled), x)
+        np.testing.assert_array_equal(np.asarray(spelled), x)
+        assert np.asarray(spelled).flags.writeable
+    assert np.shares_memory(np.asarray(P.GetVnlVectorFromArray(x)), x)  # copy=None: a view
+    c = P.GetArrayFromVnlVector(v, copy=True)
+    assert not np.shares_memory(c, x) and c.flags.c_contiguous
+    assert np.shares_memory(P.GetArrayFromVnlVector(v), x)
+    assert np.shares_memory(P.GetArrayViewFromVnlVector(v), x)
+    m = np.arange(6, dtype=np.float32).reshape(2, 3)
+    mm = P.GetVnlMatrixFromArray(m, copy=True)
+    assert mm.get(1, 2) == 5.0
+    # what the fast path does not take
+    np.testing.assert_array_equal(np.asarray(P.GetVnlVectorFromArray(x.astype(float), copy=True)),
+                                  x)
+    with pytest.raises(ndwrap.CopyRequiredError):
+        P.GetVnlVectorViewFromArray(x[::2])
+    with pytest.raises(TypeError):
+        P.GetArrayViewFromVnlVector(mm)
+    with pytest.raises(ValueError):
+        P.GetVnlVectorFromArray(m, copy=True)
+    with pytest.raises(ValueError):
+        P.GetVnlVectorFromArray(x, copy="yes")
+
+
+@pytest.mark.skipif(bool(os.environ.get("NDW_UNDER_ASAN")),
+                    reason="ASan's quarantine holds freed memory: RSS says nothing there")
+def test_no_leak_over_many_fast_calls():
+    im = image()
+    a = np.zeros((2, 3, 4), np.float32)
+    P = ndwrap.PyVnl[ndwrap.F]
+    x = np.zeros(100, np.float32)
+
+    def burst(n):
+        for _ in range(n):
+            ndwrap.array_view_from_image(im, keep_axes=True)
+            ndwrap.image_view_from_array(a)
+            ndwrap.PyBuffer[F3].GetImageFromArray(a, keepAxes=True)
+            P.GetVnlVectorFromArray(x, copy=True)
+            P.GetArrayFromVnlVector(P.GetVnlVectorViewFromArray(x), copy=True)
+            try:
+                ndwrap.image_view_from_array(np.zeros(3, np.float16))
+            except TypeError:
+                pass
+    burst(2000)
+    gc.collect()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    burst(20000)
+    gc.collect()
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 2048, grown_kib
