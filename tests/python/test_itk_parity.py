@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import ndwrap as itk
+from conftest import counting_vector_image
 
 # ITK's tests use these types; a trimmed build (NDW_WRAP_DIMS, NDW_WRAP_<code>)
 # skips the file (tests/python/test_help.py is table-driven instead)
@@ -234,12 +235,8 @@ def test_vector_image_round_trip_shapes():
         region.SetSize(axis, n)
     T = itk.VectorImage[itk.UC, 3]
     for comps in (1, 3):
-        v = T.New()
-        v.SetRegions(region)
-        v.SetNumberOfComponentsPerPixel(comps)
-        v.Allocate()
+        v = counting_vector_image(T, region.GetSize(), comps)
         a = itk.PyBuffer[T].GetArrayViewFromImage(v)
-        a[...] = np.arange(a.size, dtype=a.dtype).reshape(a.shape)
         for src in (a, np.asfortranarray(a)):
             out = itk.PyBuffer[T].GetImageViewFromArray(src, is_vector=True)
             assert (out.ndim, out.dtype, out.shape) == (src.ndim, src.dtype, src.shape)
