@@ -87,6 +87,10 @@ undefined, as vnl; BufferError while exported).";
 %feature("docstring") T::py_cols "cols() -> number of columns.";
 %feature("docstring") T::columns "columns() -> number of columns (vnl's other name for cols()).";
 %feature("docstring") T::__call__ "v(i) / m(r, c) -> element (vnl's operator()).";
+%feature("docstring") T::as_matrix "as_matrix() -> a new vnl_matrix holding a copy (vnl's
+vnl_matrix_fixed::as_matrix; e.g. of Matrix.GetVnlMatrix(), which shares).";
+%feature("docstring") T::as_vector "as_vector() -> a new vnl_vector holding a copy (vnl's
+vnl_vector_fixed::as_vector).";
 %enddef
 
 %define NDW_SEQ_DOCS(PYNAME, T)

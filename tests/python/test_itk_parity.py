@@ -404,6 +404,30 @@ def test_matrix_identity_and_vnl():
         itk.Matrix[itk.D, 5, 3]
 
 
+def test_vnl_as_matrix_copies():
+    """itkPyVnlTest.py::test_NumPyBridge_VnlMatrix: ``m3 = m3.as_matrix()``
+    on the vnl_matrix of a deleted itk.Matrix gives a vnl_matrix with the
+    identity (vnl_matrix_fixed::as_matrix returns a copy); as_vector alike."""
+    itkm = itk.Matrix[itk.F, 3, 3]()
+    itkm.SetIdentity()
+    m3 = itkm.GetVnlMatrix()
+    del itkm
+    gc.collect()
+    shared = m3
+    m3 = m3.as_matrix()
+    assert type(m3) is itk.vnl_matrix[itk.F]
+    assert (m3.rows(), m3.cols()) == (3, 3)
+    assert all(m3.get(i, j) == (1.0 if i == j else 0.0) for i in range(3) for j in range(3))
+    assert not np.shares_memory(np.asarray(m3), np.asarray(shared))
+    m3.put(0, 0, 5)
+    assert shared.get(0, 0) == 1.0
+    v = itk.vnl_vector[itk.D](3, 2.5)
+    w = v.as_vector()
+    assert type(w) is itk.vnl_vector[itk.D] and list(np.asarray(w)) == [2.5] * 3
+    w[0] = 0
+    assert v[0] == 2.5
+
+
 def test_matrix_from_array_copies():
     """extras.py "ITK Matrix": GetMatrixFromArray / matrix_from_array copy,
     m(0, 0), array_from_matrix copies back, array-likes work."""
