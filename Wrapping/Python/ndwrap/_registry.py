@@ -88,11 +88,17 @@ def _fold(name):
     return re.sub(r"\s*([<>:,])\s*", r"\1", s)
 
 
+# ITK codes that name one of the rows above (ndwrap.ULL is ndwrap.UL):
+# ITK's mangling of unsigned/signed long long, and of long on LP64 systems.
+CODE_ALIASES = {"ULL": "UL", "SLL": "SL"}
+
 _BY_NAME = {}
 for _p in PIXEL_TYPES:
     _BY_NAME[_p.code] = _p
     for _n in _p.names:
         _BY_NAME[_fold(_n)] = _p
+for _a, _c in CODE_ALIASES.items():
+    _BY_NAME[_a] = _BY_NAME[_c]
 
 
 def ctype(name):
