@@ -67,6 +67,9 @@ as an int (RuntimeError when unallocated).";
 %feature("docstring") T::__getitem__ "image[z, y, x]: NumPy indexing (NumPy axis order, as ITK 5).";
 %feature("docstring") T::__setitem__ "image[z, y, x] = value: NumPy assignment into the pixels.";
 %feature("docstring") T::__buffer__ "__buffer__(flags=None) -> memoryview of the pixels (PEP 688).";
+%feature("docstring") T::astype "astype(pixel_type) -> this image for its own pixel type, else a
+new image of that pixel type (same template and dimension, same geometry) cast by ndwrap.CastImage's
+rules (ITK's image.astype; pixel_type: ndwrap.F, np.float32, 'float', ...).";
 %feature("docstring") T::__array__ "__array__(dtype=None, copy=None) -> NumPy array: a view unless
 copy=True or another dtype is asked for (NumPy 2's protocol).";
 %enddef

@@ -464,3 +464,91 @@ def test_matrix_from_array_copies():
         itk.Matrix[itk.D, 2, 2]().GetInverse()
     with pytest.raises(itk.NotWrappedError, match="sizes are 1..4"):
         itk.matrix_from_array(np.zeros((5, 5)))
+
+
+def test_astype_image():
+    """extras.py "test .astype for itk.Image": the same pixel type (as an
+    ndwrap pixel type, a NumPy type or a C name) returns the image itself;
+    another one gives an image of the same template and dimension with
+    that dtype, cast by CastImage's rules, geometry kept;
+    CastImageFilter has ITK's mangled attribute names."""
+    a = np.random.default_rng(1).integers(0, 256, (8, 12, 5)).astype(np.uint8)
+    image = itk.image_from_array(a, is_vector=False)
+    image.SetSpacing([0.5, 2.0, 3.0])
+    for same in (np.uint8, np.dtype(np.uint8), itk.UC, "unsigned char"):
+        assert image.astype(same) is image
+    assert hasattr(itk.CastImageFilter, "IUC3IF3") and hasattr(itk.CastImageFilter, "IUC3ISS3")
+    assert not hasattr(itk.CastImageFilter, "IUC3ICF3")  # complex has no cast
+    name, (_, dim) = itk.template(image)
+    for t, dt in ((itk.F, np.float32), (itk.SS, np.int16), (itk.UI, np.uint32),
+                  (np.float32, np.float32), ("double", np.float64)):
+        cast = image.astype(t)
+        assert itk.template(cast)[0] == name and itk.template(cast)[1][1] == dim
+        assert cast.dtype == dt and cast is not image
+        assert np.array_equal(np.asarray(cast), a.astype(dt))
+        assert cast.GetSpacing() == (0.5, 2.0, 3.0)
+        assert not np.shares_memory(np.asarray(cast), np.asarray(image))
+    f = itk.image_from_array(np.array([[-1.5, 300.0, np.nan]], np.float32))
+    assert np.asarray(f.astype(itk.UC)).tolist() == [[0, 255, 0]]  # saturates, NaN -> 0
+
+
+def test_astype_vector_image():
+    """extras.py "test .astype for itk.VectorImage": a VectorImage casts to
+    a VectorImage of the other pixel type with the same components
+    (CastVectorImage, CastImageFilter.VIF2VID2)."""
+    a = np.random.default_rng(2).integers(0, 256, (8, 5, 3)).astype(np.float32)
+    a[0, 0] = (-7.5, 70000.0, np.nan)
+    image = itk.image_from_array(a, is_vector=True)
+    assert image.astype(np.float32) is image
+    assert hasattr(itk.CastImageFilter, "VIF2VID2") and hasattr(itk.CastImageFilter, "VIF2VISS2")
+    for t, dt in ((itk.D, np.float64), (itk.SS, np.int16), (itk.UI, np.uint32),
+                  (np.float64, np.float64)):
+        cast = image.astype(t)
+        assert itk.template(cast) == ("VectorImage", (itk.template(cast)[1][0], 2))
+        assert cast.dtype == dt and cast.GetNumberOfComponentsPerPixel() == 3
+        assert np.asarray(cast).shape == (8, 5, 3)
+    assert np.asarray(image.astype(itk.SS))[0, 0].tolist() == [-7, 32767, 0]
+    assert np.asarray(image.astype(itk.UI))[0, 0].tolist() == [0, 70000, 0]
+    assert np.array_equal(np.asarray(image.astype(itk.D)), a.astype(np.float64), equal_nan=True)
+
+
+def test_cast_image_filter_spellings():
+    """extras.py (itk.cast_image_filter(Input=..., ttype=(In, Out))) and ITK's
+    object spelling CastImageFilter[In, Out].New() / SetInput / Update /
+    GetOutput, kept small (ndwrap has no pipeline); errors are clear."""
+    UC2, F2 = itk.Image[itk.UC, 2], itk.Image[itk.F, 2]
+    image = itk.image_from_array(np.arange(6, dtype=np.uint8).reshape(2, 3))
+    want = np.arange(6, dtype=np.float32).reshape(2, 3)
+    out = itk.cast_image_filter(Input=image, ttype=(UC2, F2))
+    assert type(out) is F2 and np.array_equal(np.asarray(out), want)
+    assert np.array_equal(np.asarray(itk.cast_image_filter(image, ttype=[UC2, F2])), want)
+    Filter = itk.CastImageFilter[UC2, F2]
+    assert Filter is itk.CastImageFilter.IUC2IF2 and (UC2, F2) in itk.CastImageFilter
+    assert (Filter.InputImageType, Filter.OutputImageType) == (UC2, F2)
+    f = Filter.New()
+    assert f.GetInput() is None
+    with pytest.raises(RuntimeError, match="SetInput"):
+        f.Update()
+    f.SetInput(image)
+    f.Update()
+    first = f.GetOutput()
+    assert type(first) is F2 and np.array_equal(np.asarray(first), want)
+    assert f.GetOutput() is first  # no new cast until the input changes
+    assert type(Filter.New(Input=image).GetOutput()) is F2
+    assert type(Filter.New(image).GetOutput()) is F2
+    with pytest.raises(TypeError, match="takes a ImageUC2"):
+        f.SetInput(first)
+    with pytest.raises(TypeError, match="unknown keyword"):
+        Filter.New(image, Output=None)
+    with pytest.raises(TypeError, match="ttype"):
+        itk.cast_image_filter(image)
+    with pytest.raises(itk.NotWrappedError, match="Wrapped casts of ImageUC2"):
+        itk.CastImageFilter[UC2, itk.Image[itk.CF, 2]]
+    with pytest.raises(TypeError, match="not an ndwrap image type"):
+        itk.CastImageFilter[UC2, itk.F]
+    with pytest.raises(itk.NotWrappedError):
+        image.astype(itk.CF)
+    with pytest.raises(TypeError):
+        image.astype(None)
+    with pytest.raises(TypeError):
+        image.astype(True)
