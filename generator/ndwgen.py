@@ -8,6 +8,7 @@ dimensions), and writes into the *build tree*:
   include/ndw/config.h          wrapped-type lists as X-macros, version
   src/ndw_image_instances_<D>.c define-and-include of image_facade.inc
   src/ndw_vnl_instances.c       define-and-include of vnl_facade.inc
+  src/ndw_vector_container_instances.c  the same for vector_container_facade.inc
   swig/ndw_instances.i          one SWIG instantiation line per type
   python/ndwrap/_table.py       the Python registry table
   python/ndwrap/ndwcore.pyi  type stubs of the wrapped classes
@@ -137,6 +138,18 @@ def gen_vnl_instances(rows, enabled):
                 f"#define NDW_TOK {r['tok']}\n#define NDW_CTYPE {r['ctype']}\n"
                 f"#define NDW_CODE {r['code']}\n"
                 '#include "vnl_facade.inc"\n'
+            )
+    return "\n".join(out)
+
+
+def gen_vector_container_instances(rows, enabled):
+    out = [c_stamp("pixel_types.h"), '#include "ndw/vector_container.h"\n']
+    for r in rows:
+        if r["code"] in enabled:
+            out.append(
+                f"#define NDW_TOK {r['tok']}\n#define NDW_CTYPE {r['ctype']}\n"
+                f"#define NDW_CODE {r['code']}\n"
+                '#include "vector_container_facade.inc"\n'
             )
     return "\n".join(out)
 
@@ -646,6 +659,8 @@ def main(argv=None):
         write_if_changed(os.path.join(o, f"src/ndw_image_instances_{d}.c"),
                          gen_image_instances(rows, enabled, d))
     write_if_changed(os.path.join(o, "src/ndw_vnl_instances.c"), gen_vnl_instances(rows, enabled))
+    write_if_changed(os.path.join(o, "src/ndw_vector_container_instances.c"),
+                     gen_vector_container_instances(rows, enabled))
     write_if_changed(os.path.join(o, "swig/ndw_instances.i"), gen_swig(rows, enabled, dims))
     write_if_changed(os.path.join(o, "python/ndwrap/_table.py"),
                      gen_table(rows, enabled, dims, a.version, None))
