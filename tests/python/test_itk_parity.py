@@ -552,3 +552,34 @@ def test_cast_image_filter_spellings():
         image.astype(None)
     with pytest.raises(TypeError):
         image.astype(True)
+
+
+def test_casts_of_fixed_size_pixel_images():
+    """extras.py ".astype for itk.VectorImage" (cast_image_filter from a
+    VectorImage to Image[Vector[F, N], D]) and ".astype for conversion
+    between vector-like pixel types" (RGBPixel[UC] -> Vector[F, 3]), in the
+    dimension where this build wraps them: through CastVectorImage over
+    views, values kept, component counts checked."""
+    Vector, RGBPixel = getattr(itk, "Vector", None), getattr(itk, "RGBPixel", None)
+    if Vector is None or (Vector[itk.F, 3], 3) not in itk.Image or \
+            (RGBPixel[itk.UC], 3) not in itk.Image:
+        pytest.skip("needs Image[Vector[F, 3], 3] and Image[RGBPixel[UC], 3] (fixed-size pixels)")
+    VF33, RGB3 = itk.Image[Vector[itk.F, 3], 3], itk.Image[RGBPixel[itk.UC], 3]
+    VIF3 = itk.VectorImage[itk.F, 3]
+    a = np.random.default_rng(5).integers(0, 256, (4, 5, 6, 3)).astype(np.float32)
+    image = itk.image_from_array(a, is_vector=True)
+    assert type(image) is VIF3
+    out = itk.cast_image_filter(Input=image, ttype=(VIF3, VF33))
+    assert type(out) is VF33 and np.array_equal(np.asarray(out), a)
+    assert hasattr(itk.CastImageFilter, "VIF3IVF33") and hasattr(itk.CastImageFilter, "IRGBUC3IVF33")
+    back = itk.CastImageFilter[VF33, itk.VectorImage[itk.D, 3]].New(out).GetOutput()
+    assert back.GetNumberOfComponentsPerPixel() == 3 and np.array_equal(np.asarray(back), a)
+    rgb = RGB3.New()
+    rgb.SetRegions([6, 5, 4])
+    rgb.Allocate()
+    np.asarray(rgb)[...] = a.astype(np.uint8)
+    vec = rgb.astype(Vector[itk.F, 3])
+    assert type(vec) is VF33 and np.array_equal(np.asarray(vec), a)
+    two = itk.image_from_array(a[..., :2].copy(), is_vector=True)
+    with pytest.raises(ValueError, match="3 components"):
+        itk.cast_image_filter(two, ttype=(VIF3, VF33))

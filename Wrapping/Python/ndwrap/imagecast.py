@@ -24,8 +24,11 @@ docstrings for the conversion rules):
 
 Every cast function that ndwrap registers under ``ndwrap.Cast*`` with
 (input, output) pairs (``ndwrap.wrapping.registered_functions()``) joins
-``CastImageFilter``, so a module adding casts (e.g. between fixed-size pixel
-types) needs no change here.
+``CastImageFilter``.  Images of ITK's fixed-size pixel types
+(``Image[Vector[F, 3], 2]``, ``Image[RGBPixel[UC], 2]``, ...) cast to and from
+``VectorImage`` and each other (same component count) through
+``CastVectorImage`` over views of both sides as VectorImages (no copy but the
+cast itself): ``CastImageFilter.VIF2IVF32``, ``CastImageFilter.IRGBUC2IVF32``.
 """
 from __future__ import annotations
 
@@ -42,6 +45,9 @@ _VALUE_MANGLE = {"Vector": "V", "CovariantVector": "CV", "Point": "P", "RGBPixel
 def _pixel_mangle(pixel):
     if isinstance(pixel, _reg.PixelType):
         return pixel.code
+    code = getattr(pixel, "_itk_code", None)  # a fixed-size pixel: VF3, RGBUC
+    if code:
+        return code
     info = _reg._CLASS_INFO.get(pixel)  # a fixed-size value type (ndwrap.pixeltypes)
     if info is not None and info[0] in _VALUE_MANGLE:
         name, key = info
@@ -122,6 +128,88 @@ class _CastImageFilterBase:
         return f"<ndwrap {type(self).__name__}>"
 
 
+def _filter_class(i, o, function):
+    return type(f"CastImageFilter{itk_mangle(i)}{itk_mangle(o)}", (_CastImageFilterBase,), {
+        "InputImageType": i, "OutputImageType": o, "_function": staticmethod(function),
+        "__module__": "ndwrap", "__doc__": _CastImageFilterBase.__doc__})
+
+
+def _is_fixed(image_type):
+    """Is this an image of a fixed-size pixel type (Image[Vector[F, 3], 3])?"""
+    info = _reg._CLASS_INFO.get(image_type)
+    return info is not None and info[0] == "Image" and not isinstance(info[1][0], _reg.PixelType)
+
+
+def _fixed_size_casts(entries):
+    """Casts between images of fixed-size pixel types (Vector, CovariantVector,
+    RGBPixel, ...) and VectorImage, both ways, over CastVectorImage: every
+    such image is a vector layout with a fixed component count, so both sides
+    are viewed (no copy) as VectorImages of their component types and
+    CastVectorImage converts component by component.  The component counts
+    must agree (a VectorImage's is checked at the call)."""
+    vector_casts = {k: inst for k, inst in entries.items()
+                    if _reg._CLASS_INFO[k[0]][0] == "VectorImage"
+                    and _reg._CLASS_INFO[k[1]][0] == "VectorImage"}
+    fixed = [t for t in _reg.TEMPLATES["Image"].values() if _is_fixed(t)]
+    if not fixed or not vector_casts:
+        return {}
+    vector_images = list(_reg.TEMPLATES["VectorImage"].values())
+    out = {}
+    for a in fixed + vector_images:
+        for b in fixed + vector_images:
+            if a is b or not (_is_fixed(a) or _is_fixed(b)):
+                continue
+            pa, da, _ = _reg.image_info(a)
+            pb, db, _ = _reg.image_info(b)
+            if da != db:
+                continue
+            if _is_fixed(a) and _is_fixed(b) and \
+                    _reg.template(a)[1][0].Length != _reg.template(b)[1][0].Length:
+                continue
+            inst = vector_casts.get((_reg.TEMPLATES["VectorImage"][pa, da],
+                                     _reg.TEMPLATES["VectorImage"][pb, db]))
+            if inst is not None:
+                out[(a, b)] = _ViaVectorImages(a, b, inst)
+    return out
+
+
+class _ViaVectorImages:
+    """A cast from/to an image of fixed-size pixels through views of both
+    images as VectorImages and the CastVectorImage instance `inst`."""
+
+    def __init__(self, in_type, out_type, inst):
+        self.InputImageType, self.OutputImageType, self._inst = in_type, out_type, inst
+
+    @staticmethod
+    def _as_vector_image(image, vector_type):
+        from . import pybuffer
+
+        if type(image) is vector_type:
+            return image
+        return pybuffer.PyBuffer[vector_type].GetImageViewFromArray(
+            pybuffer.array_view_from_image(image), is_vector=True)
+
+    def __call__(self, image):
+        n = image.GetNumberOfComponentsPerPixel()
+        out = self.OutputImageType.New()
+        if _is_fixed(self.OutputImageType):
+            want = _reg.template(self.OutputImageType)[1][0].Length
+            if n != want:
+                raise ValueError(f"cannot cast {type(image).__name__} with {n} components per "
+                                 f"pixel to {self.OutputImageType.__name__} ({want} components)")
+        else:
+            out.SetNumberOfComponentsPerPixel(n)
+        out.SetRegions(image.GetLargestPossibleRegion())
+        out.SetSpacing(image.GetSpacing())
+        out.SetOrigin(image.GetOrigin())
+        out.SetDirection(image.GetDirection())
+        out.Allocate()
+        src = self._as_vector_image(image, self._inst.InputImageType)
+        dst = self._as_vector_image(out, self._inst.OutputImageType)
+        self._inst._c(src, dst)
+        return out
+
+
 def _filter_key(key):
     if not isinstance(key, (tuple, list)) or len(key) != 2:
         raise TypeError("expected [InputImageType, OutputImageType], e.g. "
@@ -152,11 +240,9 @@ class _CastTemplate(_reg.Template):
                 if not (name.startswith("ndwrap.Cast") and fn.pairs):
                     continue
                 for (i, o), inst in fn._by_key.items():
-                    mangled = itk_mangle(i) + itk_mangle(o)
-                    entries[(i, o)] = type(f"CastImageFilter{mangled}", (_CastImageFilterBase,), {
-                        "InputImageType": i, "OutputImageType": o,
-                        "_function": staticmethod(inst), "__module__": "ndwrap",
-                        "__doc__": _CastImageFilterBase.__doc__})
+                    entries[(i, o)] = _filter_class(i, o, inst)
+            for (i, o), fn in _fixed_size_casts(entries).items():
+                entries[(i, o)] = _filter_class(i, o, fn)
             self.__dict__["_built"] = entries
         return entries
 
