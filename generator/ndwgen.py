@@ -168,12 +168,12 @@ def gen_config(rows, enabled, dims, modules, version, crows=(), compounds=(), ci
     for c in crows:
         on = c["code"] in compounds and c["comp"] in enabled
         out.append(f"#define NDW_WRAP_{c['code']} {1 if on else 0}")
-    out.append("/* X(code, tok, ctype, comp_code, n, D, layout) for each wrapped image of a\n"
-               " * fixed-size pixel type (NDW_COMPOUND_TABLE): ndw_image_<tok>_<D> */")
+    out.append("/* X(code, itk, tok, ctype, comp_code, n, D, layout) for each wrapped image of\n"
+               " * a fixed-size pixel type (NDW_COMPOUND_TABLE): ndw_image_<tok>_<D> */")
     out.append(
         "#define NDW_FOR_EACH_COMPOUND_IMAGE(X) "
-        + " ".join(f"X({i['c']['code']}, {i['tok']}, {i['c']['row']['ctype']}, {i['c']['comp']}, "
-                   f"{i['n']}, {i['d']}, {i['layout']})" for i in cimages)
+        + " ".join(f"X({i['c']['code']}, {i['c']['itk']}, {i['tok']}, {i['c']['row']['ctype']}, "
+                   f"{i['c']['comp']}, {i['n']}, {i['d']}, {i['layout']})" for i in cimages)
     )
     out.append("\n#endif")
     return "\n".join(out) + "\n"

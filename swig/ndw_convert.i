@@ -54,7 +54,7 @@ static const struct {
   unsigned dim;
   int layout;
 } ndw_swig_fast_compound[] = {
-#define NDW_X_FAST_COMPOUND(code, tok, ctype, comp, n, D, layout) \
+#define NDW_X_FAST_COMPOUND(code, itk, tok, ctype, comp, n, D, layout) \
   {"_p_ndw_image_" #tok "_" #D, NDW_PIXEL_##comp, D, layout},
     NDW_FOR_EACH_COMPOUND_IMAGE(NDW_X_FAST_COMPOUND)
 #undef NDW_X_FAST_COMPOUND

@@ -57,7 +57,7 @@ NDW_TEST(compound_layout_rejects_unknown_rows) {
 /* Every generated facade: new (components fixed), set_size, allocate,
  * set_pixel / get_pixel of n components, fill_buffer, from_base accepting
  * its own images only (not a vector image of the same component type). */
-#define NDW_X_FACADE_CHECK(code, tok, ctype, comp, n, D, layout)                    \
+#define NDW_X_FACADE_CHECK(code, itk, tok, ctype, comp, n, D, layout)                    \
   do {                                                                              \
     ndw_image_##tok##_##D *img = NULL;                                              \
     ndw_image *other = NULL;                                                        \
@@ -101,7 +101,7 @@ NDW_TEST(compound_layout_rejects_unknown_rows) {
 
 NDW_TEST(compound_facades) {
   int walked = 0, want = 0;
-#define NDW_X_COUNT(code, tok, ctype, comp, n, D, layout) ++want;
+#define NDW_X_COUNT(code, itk, tok, ctype, comp, n, D, layout) ++want;
   NDW_FOR_EACH_COMPOUND_IMAGE(NDW_X_COUNT)
 #undef NDW_X_COUNT
   NDW_FOR_EACH_COMPOUND_IMAGE(NDW_X_FACADE_CHECK)

@@ -123,14 +123,14 @@ def test_wrong_trailing_axis_is_a_value_error(cls, pixel, d):
     n = pixel.Length
     shape = tuple(reversed(_size(d)))
     dt = pixel.ComponentType.dtype
-    for bad in (n + 1, 1):
+    for bad in (n + 1, 1 if n != 1 else 2 * n + 1):
         arr = np.zeros(shape + (bad,), dt)
         with pytest.raises(ValueError, match=f"has {n} components per pixel, fixed by its "
                                              f"pixel type; got {bad}"):
             itk.PyBuffer[cls].GetImageViewFromArray(arr)
         with pytest.raises(ValueError, match="fixed by its pixel type"):
             itk.image_from_array(arr, ttype=cls)
-    with pytest.raises(ValueError, match="dimensions"):  # no component axis at all
+    with pytest.raises(ValueError, match="dimension"):  # no component axis at all
         itk.PyBuffer[cls].GetImageViewFromArray(np.zeros(shape, dt))
     if dt.kind == "u":
         other = np.uint16 if dt != np.uint16 else np.uint32
@@ -162,6 +162,16 @@ def test_pickle_copy_dlpack(cls, pixel, d):
     assert type(empty) is cls and empty.GetNumberOfComponentsPerPixel() == n
     d2 = np.from_dlpack(image)
     assert d2.shape == shape and np.shares_memory(d2, np.asarray(image))
+
+
+@needs_rows
+def test_xarray_has_a_component_axis():
+    xr = pytest.importorskip("xarray")
+    cls, pixel, d = IMAGES[0]
+    arr = _values(pixel, tuple(reversed(_size(d))) + (pixel.Length,))
+    da = itk.xarray_from_image(itk.image_view_from_array(arr, ttype=cls))
+    assert isinstance(da, xr.DataArray) and da.dims[-1] == "c" and da.shape == arr.shape
+    assert np.shares_memory(da.values, arr)
 
 
 @needs_rows

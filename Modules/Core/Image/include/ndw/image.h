@@ -235,7 +235,7 @@ NDW_FOR_EACH_IMAGE(NDW_X_DECLARE_IMAGE)
  * ndw_image_vf3_3 (Image<Vector<float, 3>, 3>), ndw_image_rgbuc_2
  * (Image<RGBPixel<unsigned char>, 2>): the vector facade, with pixels passed
  * as `n` components (const float *value / float *out). */
-#define NDW_X_DECLARE_COMPOUND(code, tok, ctype, comp, n, D, layout) \
+#define NDW_X_DECLARE_COMPOUND(code, itk, tok, ctype, comp, n, D, layout) \
   NDW_IMAGE_FACADE_DECLARE(ndw_image, tok, ctype, D, const ctype *, ctype *)
 NDW_FOR_EACH_COMPOUND_IMAGE(NDW_X_DECLARE_COMPOUND)
 #undef NDW_X_DECLARE_COMPOUND
