@@ -25,6 +25,7 @@ import array as _array
 import operator as _operator
 
 from . import _registry as _reg
+from . import _table
 
 __all__ = ["Vector", "CovariantVector", "Point", "RGBPixel", "RGBAPixel", "FixedArray"]
 
@@ -35,7 +36,8 @@ _TYPECODES = {"b", "B", "h", "H", "i", "I", "q", "Q", "f", "d"}
 # more than the image pixel types, which the pixel table decides)
 _REAL = ("F", "D")
 _COLOUR = ("UC", "US", "F", "D")
-_SIZES = (1, 2, 3, 4, 5, 6)
+# lengths 1..6, and any longer one an image pixel row uses (NDW_WRAP_VECTOR_COMPONENTS)
+_SIZES = tuple(range(1, 1 + max([6] + [row[2] for row in _table.COMPOUND_IMAGES])))
 
 
 def _numpy():
@@ -176,6 +178,11 @@ class FixedArray:
     @classmethod
     def _key_text(cls):
         return f"[{cls.ComponentType.code}]"
+
+    @classmethod
+    def _key_text_full(cls):
+        """``RGBPixel[UC]``, ``Vector[F, 3]``: the class as a registry key."""
+        return cls._template + cls._key_text()
 
     def __reduce__(self):
         return (_rebuild, (self._template, self.ComponentType.code, self.Length,
@@ -435,11 +442,18 @@ def _colour_key(key):
 _CLASS_TEMPLATE = {}  # class -> template name (for the registry)
 
 
+# ITK's mangling of the template in a type's name (ImageVF33, ImageRGBUC2)
+_ITK_PREFIX = {"Vector": "V", "CovariantVector": "CV", "Point": "P", "RGBPixel": "RGB",
+               "RGBAPixel": "RGBA"}
+
+
 def _make(template, base, p, n, itk_name):
-    name = f"{template}{p.code}{n if template in ('Vector', 'CovariantVector', 'Point') else ''}"
+    sized = template in ("Vector", "CovariantVector", "Point")
+    name = f"{template}{p.code}{n if sized else ''}"
     cls = type(name, (base,), {
         "__slots__": (), "__module__": "ndwrap", "__qualname__": name,
         "ComponentType": p, "Length": n, "Dimension": n,
+        "_itk_code": f"{_ITK_PREFIX[template]}{p.code}{n if sized else ''}",
         "__doc__": f"ITK's itk::{itk_name} (see ndwrap.pixeltypes).",
     })
     _CLASS_TEMPLATE[cls] = template
@@ -489,3 +503,72 @@ def value_class_of(obj):
     cls = obj if isinstance(obj, type) else type(obj)
     t = _CLASS_TEMPLATE.get(cls)
     return None if t is None else (t, cls)
+
+
+def by_itk_code():
+    """{ITK code: class}, e.g. ``{"VF3": Vector[F, 3], "RGBUC": RGBPixel[UC]}``."""
+    return {cls._itk_code: cls for cls in _CLASS_TEMPLATE}
+
+
+# ----------------------------------------------------------------------------
+# as pixel types of Image (the pixel table's NDW_COMPOUND_TABLE rows)
+
+_ROWS = {row[0]: row for row in _table.COMPOUND_TYPES}
+
+
+def _value_class(row, n):
+    code, _id, itk, comp, n_spec, _on, _wrapped = row
+    t, p = TEMPLATES[itk], _reg.ctype(comp)
+    return t[p] if itk in ("RGBPixel", "RGBAPixel") else t[p, n]
+
+
+def register_images(image_template, core, class_info):
+    """Add ``Image[Vector[F, 3], 3]`` (class ``ImageVF33``) and the other
+    wrapped images of fixed-size pixels to the ``Image`` template, and tell
+    the C glue which value class ``GetPixel`` returns for each layout."""
+    layouts = {}
+    for name, code, n, d, layout in _table.COMPOUND_IMAGES:
+        value = _value_class(_ROWS[code], n)
+        cls = getattr(core, name)
+        image_template._entries[(value, d)] = cls
+        class_info[cls] = ("Image", (value, d))
+        layouts[layout] = value
+    core._set_pixel_classes(layouts)
+    plain_hint = image_template._missing_hint
+
+    def hint(k):
+        return _image_hint(k) if isinstance(k[0], type) else plain_hint(k)
+
+    image_template._missing_hint = hint
+
+
+def _image_hint(key):
+    from ._sdk import installed_by_pip, option_text
+
+    value, d = key
+    pip = installed_by_pip()
+    rows = [r for r in _table.COMPOUND_TYPES
+            if r[2] == value._template and r[3] == value.ComponentType.code]
+    if not rows:
+        return (f"No row of the fixed-size pixel table (NDW_COMPOUND_TABLE in "
+                f"ndw/pixel_types.h) makes {value._key_text_full()} an image pixel type.")
+    code, _id, _itk, comp, n_spec, _on, wrapped = rows[0]
+    opts = []
+    if not wrapped:
+        opts.append(option_text(f"NDW_WRAP_{code}", "ON", pip))
+        if not _reg.ctype(comp).wrapped:
+            opts.append(option_text(f"NDW_WRAP_{comp}", "ON", pip))
+    if n_spec == "dim" and value.Length != d and value.Length not in _table.VECTOR_COMPONENTS:
+        lengths = ";".join(str(x) for x in sorted(set(_table.VECTOR_COMPONENTS) | {value.Length}))
+        opts.append(option_text("NDW_WRAP_VECTOR_COMPONENTS", lengths, pip))
+    elif n_spec != "dim" and value.Length != int(n_spec):
+        return f"{value._template} pixels have {n_spec} components."
+    if d not in _table.DIMS:
+        if d > 8:
+            return f"Dimension {d} is beyond ndwrap's limit of 8."
+        opts.append(option_text("NDW_WRAP_DIMS",
+                                ";".join(str(x) for x in sorted(set(_table.DIMS) | {d})), pip))
+    if not opts:
+        return ""
+    return ("Reinstall" if pip else "Reconfigure") + " ndwrap with " + " ".join(opts) + \
+        " to add it."
