@@ -140,14 +140,14 @@ def _is_fixed(image_type):
     return info is not None and info[0] == "Image" and not isinstance(info[1][0], _reg.PixelType)
 
 
-def _fixed_size_casts(entries):
+def _fixed_size_casts(functions):
     """Casts between images of fixed-size pixel types (Vector, CovariantVector,
     RGBPixel, ...) and VectorImage, both ways, over CastVectorImage: every
     such image is a vector layout with a fixed component count, so both sides
     are viewed (no copy) as VectorImages of their component types and
     CastVectorImage converts component by component.  The component counts
     must agree (a VectorImage's is checked at the call)."""
-    vector_casts = {k: inst for k, inst in entries.items()
+    vector_casts = {k: inst for k, inst in functions.items()
                     if _reg._CLASS_INFO[k[0]][0] == "VectorImage"
                     and _reg._CLASS_INFO[k[1]][0] == "VectorImage"}
     fixed = [t for t in _reg.TEMPLATES["Image"].values() if _is_fixed(t)]
@@ -235,13 +235,14 @@ class _CastTemplate(_reg.Template):
     def _entries(self):  # built on first use (import ndwrap stays cheap)
         entries = self.__dict__.get("_built")
         if entries is None:
-            entries = {}
+            entries, functions = {}, {}
             for name, fn in sorted(_wrapping.registered_functions().items()):
                 if not (name.startswith("ndwrap.Cast") and fn.pairs):
                     continue
                 for (i, o), inst in fn._by_key.items():
-                    entries[(i, o)] = _filter_class(i, o, inst)
-            for (i, o), fn in _fixed_size_casts(entries).items():
+                    functions[(i, o)] = inst
+            functions.update(_fixed_size_casts(functions))
+            for (i, o), fn in functions.items():
                 entries[(i, o)] = _filter_class(i, o, fn)
             self.__dict__["_built"] = entries
         return entries
