@@ -404,7 +404,9 @@ static PyObject *ndw_py_pixel_value(const ndw_image *im, PyObject *tuple) {
     if (PyErr_Occurred()) goto fail;
     return tuple;
   }
+  Py_INCREF(cls); /* the call may run code that replaces the dict */
   value = PyObject_CallOneArg(cls, tuple);
+  Py_DECREF(cls);
   Py_DECREF(tuple);
   return value;
 fail:
