@@ -598,6 +598,80 @@ static void ndw_tile_store4(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_
     for (uint64_t i = 0; i < ta; ++i)
       memcpy(a + (ptrdiff_t)j * sdb + i * 4, t->buf + i * P + j * 4, 4);
 }
+
+/* 16-byte stores of the 8-, 12- and 16-byte kernels: streamed when the
+ * tile's destination rows are 16-byte aligned. */
+#define NDW_STORE16(aligned, p, v)                                               \
+  do {                                                                           \
+    if (aligned)                                                                 \
+      _mm_stream_si128((__m128i *)(void *)(p), _mm_castps_si128(v));             \
+    else                                                                         \
+      _mm_storeu_ps((float *)(void *)(p), (v));                                  \
+  } while (0)
+
+/* 8-byte pixels: 2 x 2 transposes of pixel pairs. */
+static void ndw_tile_store8(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
+  const size_t P = t->pitch;
+  const ptrdiff_t sdb = t->sdb;
+  int aligned = t->stream && ((uintptr_t)a & 15) == 0 && (sdb & 15) == 0;
+  uint64_t j = 0;
+  for (; j + 2 <= tb; j += 2) {
+    char *d = a + (ptrdiff_t)j * sdb;
+    uint64_t i = 0;
+    for (; i + 2 <= ta; i += 2) {
+      const char *s = t->buf + i * P + j * 8;
+      __m128 r0 = _mm_loadu_ps((const float *)(const void *)s);
+      __m128 r1 = _mm_loadu_ps((const float *)(const void *)(s + P));
+      NDW_STORE16(aligned, d + i * 8, _mm_movelh_ps(r0, r1));
+      NDW_STORE16(aligned, d + sdb + (ptrdiff_t)i * 8, _mm_movehl_ps(r1, r0));
+    }
+    for (; i < ta; ++i)
+      for (uint64_t jj = j; jj < j + 2; ++jj)
+        memcpy(a + (ptrdiff_t)jj * sdb + i * 8, t->buf + i * P + jj * 8, 8);
+  }
+  for (; j < tb; ++j)
+    for (uint64_t i = 0; i < ta; ++i)
+      memcpy(a + (ptrdiff_t)j * sdb + i * 8, t->buf + i * P + j * 8, 8);
+}
+
+/* 12-byte pixels (3 x 4 bytes): four pixels from four buffer rows make
+ * three 16-byte stores.  The loads read 4 bytes past a pixel, inside the
+ * buffer row's padding, and drop them. */
+static void ndw_tile_store12(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
+  const size_t P = t->pitch;
+  int aligned = t->stream && ((uintptr_t)a & 15) == 0 && (t->sdb & 15) == 0;
+  for (uint64_t j = 0; j < tb; ++j) {
+    char *d = a + (ptrdiff_t)j * t->sdb;
+    uint64_t i = 0;
+    for (; i + 4 <= ta; i += 4) {
+      const char *s = t->buf + i * P + j * 12;
+      __m128 p0 = _mm_loadu_ps((const float *)(const void *)s);
+      __m128 p1 = _mm_loadu_ps((const float *)(const void *)(s + P));
+      __m128 p2 = _mm_loadu_ps((const float *)(const void *)(s + 2 * P));
+      __m128 p3 = _mm_loadu_ps((const float *)(const void *)(s + 3 * P));
+      __m128 u = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(0, 0, 2, 2)); /* a2 a2 b0 b0 */
+      __m128 v = _mm_shuffle_ps(p2, p3, _MM_SHUFFLE(0, 0, 2, 2)); /* c2 c2 d0 d0 */
+      char *o = d + i * 12;
+      NDW_STORE16(aligned, o, _mm_shuffle_ps(p0, u, _MM_SHUFFLE(2, 0, 1, 0)));      /* a0 a1 a2 b0 */
+      NDW_STORE16(aligned, o + 16, _mm_shuffle_ps(p1, p2, _MM_SHUFFLE(1, 0, 2, 1))); /* b1 b2 c0 c1 */
+      NDW_STORE16(aligned, o + 32, _mm_shuffle_ps(v, p3, _MM_SHUFFLE(2, 1, 2, 0)));  /* c2 d0 d1 d2 */
+    }
+    for (; i < ta; ++i) memcpy(d + i * 12, t->buf + i * P + j * 12, 12);
+  }
+}
+
+/* 16-byte pixels: one load and one store each, no gather. */
+static void ndw_tile_store16(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
+  const size_t P = t->pitch;
+  int aligned = t->stream && ((uintptr_t)a & 15) == 0 && (t->sdb & 15) == 0;
+  for (uint64_t j = 0; j < tb; ++j) {
+    char *d = a + (ptrdiff_t)j * t->sdb;
+    for (uint64_t i = 0; i < ta; ++i)
+      NDW_STORE16(aligned, d + i * 16,
+                  _mm_loadu_ps((const float *)(const void *)(t->buf + i * P + j * 16)));
+  }
+}
+#undef NDW_STORE16
 #endif
 
 /* Phase 2, any pixel size: each destination row gathered from a buffer
@@ -653,9 +727,14 @@ static void ndw_visit_tile(char *a, const char *b, const char *next, const ndw_t
                     pf_tb);
       char *d = a + (ptrdiff_t)i0 * t->sda + (ptrdiff_t)j0 * t->sdb;
 #if defined(NDW_SSE2)
-      if (t->bytes == 4 && t->sda == 4) {
-        ndw_tile_store4(t, d, ta, tb);
-        continue;
+      if ((size_t)t->sda == t->bytes) {
+        switch (t->bytes) {
+        case 4: ndw_tile_store4(t, d, ta, tb); continue;
+        case 8: ndw_tile_store8(t, d, ta, tb); continue;
+        case 12: ndw_tile_store12(t, d, ta, tb); continue;
+        case 16: ndw_tile_store16(t, d, ta, tb); continue;
+        default: break;
+        }
       }
 #endif
       ndw_tile_store(t, d, ta, tb);
