@@ -1,7 +1,7 @@
 /* Transposing copies against memcpy of the same bytes, in one process.
  *
  *   cc -O2 -I<ndwrap include dirs> benchmarks/bench_transpose.c -lndwrap -o bench_transpose
- *   ./bench_transpose [edge=256] [rounds=7] [components=1]
+ *   ./bench_transpose [edge=256] [rounds=7] [components=1] [pixel=F|UC|SS|D]
  *
  * Rows (median of interleaved rounds, and the ratio to the floor):
  *   memcpy, fresh dst     malloc (+ MADV_HUGEPAGE from 4 MiB, as an image's
@@ -57,9 +57,16 @@ int main(int argc, char **argv) {
   uint64_t n = argc > 1 ? (uint64_t)atoi(argv[1]) : 256;
   int rounds = argc > 2 ? atoi(argv[2]) : 7;
   unsigned comps = argc > 3 ? (unsigned)atoi(argv[3]) : 1;
+  const char *code = argc > 4 ? argv[4] : "F";
+  ndw_pixel_type type = NDW_PIXEL_F;
+  size_t item = 4;
+  if (strcmp(code, "UC") == 0) type = NDW_PIXEL_UC, item = 1;
+  else if (strcmp(code, "SS") == 0) type = NDW_PIXEL_SS, item = 2;
+  else if (strcmp(code, "D") == 0) type = NDW_PIXEL_D, item = 8;
+  else if (strcmp(code, "F") != 0) return 2;
   if (rounds < 1 || rounds > MAXR || comps < 1 || n < 1) return 2;
   const uint64_t size[3] = {n, n, n};
-  const ptrdiff_t pix = (ptrdiff_t)(4 * comps);
+  const ptrdiff_t pix = (ptrdiff_t)(item * comps);
   const size_t bytes = (size_t)(n * n * n) * (size_t)pix;
   /* source: the same region, z fastest (an array in X, Y, Z order) */
   const ptrdiff_t s_xyz[3] = {pix * (ptrdiff_t)(n * n), pix * (ptrdiff_t)n, pix};
@@ -71,11 +78,11 @@ int main(int argc, char **argv) {
                                      "x<->z transpose, fresh dst", "x<->z transpose, warm dst",
                                      "x<->y swap, warm dst"};
   if (src == NULL || warm == NULL) return 1;
-  for (size_t i = 0; i < bytes / 4; ++i) ((float *)(void *)src)[i] = (float)i;
+  for (size_t i = 0; i < bytes; ++i) src[i] = (char)(i * 7 + (i >> 12));
   memset(warm, 0, bytes);
-  if (ndw_image_new(NDW_PIXEL_F, 3, comps > 1, &view) != NDW_OK ||
-      ndw_image_new(NDW_PIXEL_F, 3, comps > 1, &view2) != NDW_OK ||
-      ndw_image_new(NDW_PIXEL_F, 3, comps > 1, &dst) != NDW_OK)
+  if (ndw_image_new(type, 3, comps > 1, &view) != NDW_OK ||
+      ndw_image_new(type, 3, comps > 1, &view2) != NDW_OK ||
+      ndw_image_new(type, 3, comps > 1, &dst) != NDW_OK)
     return 1;
   ndw_image *all[3] = {view, view2, dst};
   for (int i = 0; i < 3; ++i) {
@@ -98,7 +105,7 @@ int main(int argc, char **argv) {
     memcpy(warm, src, bytes);
     double t2 = now();
     ndw_image *img = NULL;
-    ndw_image_new(NDW_PIXEL_F, 3, comps > 1, &img);
+    ndw_image_new(type, 3, comps > 1, &img);
     if (comps > 1) ndw_image_set_components(img, comps);
     ndw_image_set_regions(img, NULL, size);
     ndw_image_allocate(img, 0);
@@ -115,7 +122,7 @@ int main(int argc, char **argv) {
     t[3][r] = t4 - t3;
     t[4][r] = t5 - t4;
   }
-  printf("float32 %llu^3, %u component(s), %.0f MiB, %d rounds\n", (unsigned long long)n, comps,
+  printf("%s %llu^3, %u component(s), %.0f MiB, %d rounds\n", code, (unsigned long long)n, comps,
          (double)bytes / (1 << 20), rounds);
   double med[NROWS];
   for (int k = 0; k < NROWS; ++k) {

@@ -494,7 +494,8 @@ typedef struct ndw_tile_ctx {
 #endif
 
 #define NDW_TILE_RUN_BYTES 1024      /* a source run per buffer row */
-#define NDW_TILE_ROWS 64             /* buffer rows: destination run of 64 pixels */
+#define NDW_TILE_ROWS 64             /* buffer rows (destination run): 64 pixels, */
+#define NDW_TILE_ROW_BYTES 256       /* and 256 bytes at least */
 #define NDW_TILE_MAX_PIXEL 32
 #define NDW_STREAM_MIN ((size_t)8 << 20) /* non-temporal stores from 8 MiB copied */
 
@@ -672,6 +673,45 @@ static void ndw_tile_store16(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64
   }
 }
 #undef NDW_STORE16
+
+/* 1- and 2-byte pixels: n x n in-register transposes (n = 16 / N pixels
+ * per register) by log2(n) rounds of interleaving registers q and q + n/2
+ * (after the last round, register c holds column c).  The n destination
+ * rows of a block row are staged in `row` (n x ta pixels, in L1) and then
+ * stored one whole row at a time: streaming 16 bytes into each of 16 rows
+ * in turn would leave the write-combining buffers partly filled. */
+static inline void ndw_tile_store_narrow(const ndw_tile_ctx *t, char *a, uint64_t ta,
+                                         uint64_t tb, const size_t N) {
+  const size_t P = t->pitch;
+  const unsigned n = (unsigned)(16 / N), h = n / 2;
+  const size_t rb = (size_t)ta * N; /* bytes per staged row */
+  uint64_t j = 0;
+  for (; j + n <= tb; j += n) {
+    uint64_t i = 0;
+    for (; i + n <= ta; i += n) {
+      __m128i x[16], y[16];
+      for (unsigned r = 0; r < n; ++r)
+        x[r] = _mm_loadu_si128((const __m128i *)(const void *)(t->buf + (i + r) * P + j * N));
+      for (unsigned m = 1; m < n; m *= 2) {
+        for (unsigned q = 0; q < h; ++q) {
+          y[2 * q] = N == 1 ? _mm_unpacklo_epi8(x[q], x[q + h]) : _mm_unpacklo_epi16(x[q], x[q + h]);
+          y[2 * q + 1] =
+              N == 1 ? _mm_unpackhi_epi8(x[q], x[q + h]) : _mm_unpackhi_epi16(x[q], x[q + h]);
+        }
+        memcpy(x, y, n * sizeof x[0]);
+      }
+      for (unsigned c = 0; c < n; ++c)
+        _mm_storeu_si128((__m128i *)(void *)(t->row + c * rb + i * N), x[c]);
+    }
+    for (; i < ta; ++i) /* tail along a */
+      for (unsigned c = 0; c < n; ++c) memcpy(t->row + c * rb + i * N, t->buf + i * P + (j + c) * N, N);
+    for (unsigned c = 0; c < n; ++c)
+      ndw_store_run(a + (ptrdiff_t)(j + c) * t->sdb, t->row + c * rb, rb, t->stream);
+  }
+  for (; j < tb; ++j) /* tail along b */
+    for (uint64_t i = 0; i < ta; ++i)
+      memcpy(a + (ptrdiff_t)j * t->sdb + i * N, t->buf + i * P + j * N, N);
+}
 #endif
 
 /* Phase 2, any pixel size: each destination row gathered from a buffer
@@ -729,6 +769,8 @@ static void ndw_visit_tile(char *a, const char *b, const char *next, const ndw_t
 #if defined(NDW_SSE2)
       if ((size_t)t->sda == t->bytes) {
         switch (t->bytes) {
+        case 1: ndw_tile_store_narrow(t, d, ta, tb, 1); continue;
+        case 2: ndw_tile_store_narrow(t, d, ta, tb, 2); continue;
         case 4: ndw_tile_store4(t, d, ta, tb); continue;
         case 8: ndw_tile_store8(t, d, ta, tb); continue;
         case 12: ndw_tile_store12(t, d, ta, tb); continue;
@@ -827,6 +869,7 @@ static void ndw_copy_strided(unsigned dim, const uint64_t *size_in, char *dst,
       for (unsigned i = 0; i < n; ++i) total *= size[i];
       ndw_tile_ctx tile = {size[ia], size[ib], sd[ia], ss[ia], sd[ib], ss[ib], (size_t)pixel,
                            NDW_TILE_ROWS, NDW_TILE_RUN_BYTES / (size_t)pixel, 0, 0, NULL, NULL};
+      if (tile.ta * (uint64_t)pixel < NDW_TILE_ROW_BYTES) tile.ta = NDW_TILE_ROW_BYTES / (size_t)pixel;
       if (tile.ta > tile.na) tile.ta = tile.na;
       if (tile.tb > tile.nb) tile.tb = tile.nb;
       /* buffer rows an odd number of cache lines apart: a column walk
@@ -834,7 +877,9 @@ static void ndw_copy_strided(unsigned dim, const uint64_t *size_in, char *dst,
       tile.pitch = ((size_t)tile.tb * (size_t)pixel + 63) / 64 * 64;
       if ((tile.pitch / 64) % 2 == 0) tile.pitch += 64;
       tile.stream = total * (uint64_t)pixel >= NDW_STREAM_MIN;
-      tile.buf = malloc(tile.pitch * (size_t)tile.ta + (size_t)tile.ta * (size_t)pixel);
+      /* the destination row buffer: 16 rows of 1-byte, 8 of 2-byte pixels */
+      size_t rows = pixel <= 2 ? 16 / (size_t)pixel : 1;
+      tile.buf = malloc(tile.pitch * (size_t)tile.ta + rows * (size_t)tile.ta * (size_t)pixel);
       if (tile.buf == NULL) goto untiled; /* no memory for a tile: the plain loop */
       tile.row = tile.buf + tile.pitch * (size_t)tile.ta;
       uint64_t osize[NDW_MAX_DIM];
