@@ -212,16 +212,23 @@ NDW_TEST(copy_permutations_4d) {
   sweep(4, (const uint64_t[]){17, 2, 1, 33});
 }
 
-/* Copies of 8 MiB and more use non-temporal stores: transposes of 4-, 8-
- * and 12-byte pixels at aligned and unaligned destinations. */
+/* Copies of 8 MiB and more use non-temporal stores: transposes of 1-, 2-,
+ * 4-, 5-, 8-, 12- and 16-byte pixels at aligned and unaligned destinations
+ * and row strides. */
 NDW_TEST(copy_transpose_streaming) {
   static const struct {
     pixel_kind kind;
     uint64_t size[2];
   } cases[] = {
-      {{NDW_PIXEL_F, 1, 4}, {1500, 1501}},
+      {{NDW_PIXEL_F, 1, 4}, {1500, 1501}},   /* 16-byte aligned destination rows */
+      {{NDW_PIXEL_F, 1, 4}, {1501, 1500}},   /* rows 6004 bytes apart: staged */
       {{NDW_PIXEL_D, 1, 8}, {1100, 1030}},
+      {{NDW_PIXEL_D, 1, 8}, {1101, 1030}},
       {{NDW_PIXEL_F, 3, 4}, {1001, 999}},
+      {{NDW_PIXEL_UC, 1, 1}, {3001, 2900}},
+      {{NDW_PIXEL_SS, 1, 2}, {2048, 2100}},
+      {{NDW_PIXEL_CD, 1, 16}, {801, 700}},
+      {{NDW_PIXEL_UC, 5, 1}, {1400, 1300}}, /* 5-byte pixels: the generic gather */
   };
   const unsigned perm[2] = {1, 0};
   int ok = 1;

@@ -267,15 +267,19 @@ ndw_status ndw_image_allocate(ndw_image *im, int initialize) {
   void *mem;
   if ((st = ndw_image_check_not_exported(im, "Allocate")) != NDW_OK) return st;
   if ((st = ndw_image_byte_count(im, im->size, im->components, &bytes)) != NDW_OK) return st;
-  /* One byte at least, so that an empty region still counts as allocated. */
-  mem = initialize ? calloc(1, bytes ? (size_t)bytes : 1) : malloc(bytes ? (size_t)bytes : 1);
+  /* One byte at least, so that an empty region still counts as allocated.
+   * Buffers from 64 KiB start on a cache line (64 bytes more): rows of the
+   * transposing copy's streamed stores are then whole lines. */
+  size_t pad = bytes >= ((uint64_t)64 << 10) && bytes <= SIZE_MAX - 64 ? 64 : 0;
+  size_t n = (bytes ? (size_t)bytes : 1) + pad;
+  mem = initialize ? calloc(1, n) : malloc(n);
   if (mem == NULL)
     return ndw_set_error(NDW_E_NOMEM, "Allocate: cannot allocate %llu bytes",
                          (unsigned long long)bytes);
-  ndw_advise_huge(mem, (size_t)bytes);
+  ndw_advise_huge(mem, n);
   ndw_image_drop_buffer(im);
   im->owned = mem;
-  im->data = mem;
+  im->data = pad ? (char *)mem + ((64 - ((uintptr_t)mem & 63)) & 63) : mem;
   ndw_image_contiguous_strides(im, im->strides, &im->cstride);
   return NDW_OK;
 }
@@ -501,17 +505,21 @@ typedef struct ndw_tile_ctx {
 
 static ptrdiff_t ndw_abs_stride(ptrdiff_t s);
 
-/* Store n bytes from `from` (L1) to `to`, non-temporally where aligned. */
+/* Store n bytes from `from` (L1) to `to`: whole 64-byte lines streamed
+ * (non-temporal), the partial lines at either end with plain stores, so
+ * that no cache line is both streamed and written normally. */
 static void ndw_store_run(char *to, const char *from, size_t n, int stream) {
 #if defined(NDW_SSE2)
-  if (stream && n >= 64) {
-    size_t head = (size_t)(-(uintptr_t)to & 15);
+  if (stream && n >= 128) {
+    size_t head = (size_t)(-(uintptr_t)to & 63);
     memcpy(to, from, head);
     to += head;
     from += head;
     n -= head;
-    for (; n >= 16; n -= 16, to += 16, from += 16)
-      _mm_stream_si128((__m128i *)(void *)to, _mm_loadu_si128((const __m128i *)(const void *)from));
+    for (; n >= 64; n -= 64, to += 64, from += 64)
+      for (int k = 0; k < 64; k += 16)
+        _mm_stream_si128((__m128i *)(void *)(to + k),
+                         _mm_loadu_si128((const __m128i *)(const void *)(from + k)));
     memcpy(to, from, n);
     return;
   }
@@ -556,142 +564,116 @@ static void ndw_tile_load(const ndw_tile_ctx *t, const char *b, uint64_t ta, uin
 }
 
 #if defined(NDW_SSE2)
-/* Phase 2 for 4-byte pixels on a contiguous destination row: 4 x 4
- * in-register transposes, buffer (rows along b) -> destination rows. */
-static void ndw_tile_store4(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
-  const size_t P = t->pitch;
-  const ptrdiff_t sdb = t->sdb;
-  uint64_t j = 0;
-  int aligned = t->stream && ((uintptr_t)a & 15) == 0 && (sdb & 15) == 0;
-  for (; j + 4 <= tb; j += 4) {
-    char *d = a + (ptrdiff_t)j * sdb;
-    uint64_t i = 0;
-    for (; i + 4 <= ta; i += 4) {
-      const char *s = t->buf + i * P + j * 4;
-      __m128 r0 = _mm_loadu_ps((const float *)(const void *)s);
-      __m128 r1 = _mm_loadu_ps((const float *)(const void *)(s + P));
-      __m128 r2 = _mm_loadu_ps((const float *)(const void *)(s + 2 * P));
-      __m128 r3 = _mm_loadu_ps((const float *)(const void *)(s + 3 * P));
-      __m128 t0 = _mm_unpacklo_ps(r0, r1), t1 = _mm_unpacklo_ps(r2, r3);
-      __m128 t2 = _mm_unpackhi_ps(r0, r1), t3 = _mm_unpackhi_ps(r2, r3);
-      r0 = _mm_movelh_ps(t0, t1);
-      r1 = _mm_movehl_ps(t1, t0);
-      r2 = _mm_movelh_ps(t2, t3);
-      r3 = _mm_movehl_ps(t3, t2);
-      char *o = d + i * 4;
-      if (aligned) {
-        _mm_stream_ps((float *)(void *)o, r0);
-        _mm_stream_ps((float *)(void *)(o + sdb), r1);
-        _mm_stream_ps((float *)(void *)(o + 2 * sdb), r2);
-        _mm_stream_ps((float *)(void *)(o + 3 * sdb), r3);
-      } else {
-        _mm_storeu_ps((float *)(void *)o, r0);
-        _mm_storeu_ps((float *)(void *)(o + sdb), r1);
-        _mm_storeu_ps((float *)(void *)(o + 2 * sdb), r2);
-        _mm_storeu_ps((float *)(void *)(o + 3 * sdb), r3);
-      }
-    }
-    for (; i < ta; ++i) /* tail along a */
-      for (uint64_t jj = j; jj < j + 4; ++jj)
-        memcpy(a + (ptrdiff_t)jj * sdb + i * 4, t->buf + i * P + jj * 4, 4);
-  }
-  for (; j < tb; ++j) /* tail along b */
-    for (uint64_t i = 0; i < ta; ++i)
-      memcpy(a + (ptrdiff_t)j * sdb + i * 4, t->buf + i * P + j * 4, 4);
-}
+/* Phase 2 kernels: destination rows j0 .. j0 + nj - 1 of a tile (buffer
+ * columns), row jj at d + jj * sd; `nt`: streaming stores (d and sd are
+ * then 16-byte aligned). */
+typedef void (*ndw_tile_kernel)(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta,
+                                uint64_t j0, uint64_t nj, int nt);
 
-/* 16-byte stores of the 8-, 12- and 16-byte kernels: streamed when the
- * tile's destination rows are 16-byte aligned. */
-#define NDW_STORE16(aligned, p, v)                                               \
+#define NDW_STORE16(nt, p, v)                                                    \
   do {                                                                           \
-    if (aligned)                                                                 \
+    if (nt)                                                                      \
       _mm_stream_si128((__m128i *)(void *)(p), _mm_castps_si128(v));             \
     else                                                                         \
       _mm_storeu_ps((float *)(void *)(p), (v));                                  \
   } while (0)
+#define NDW_LOADPS(p) _mm_loadu_ps((const float *)(const void *)(p))
+
+/* Pixels the kernels leave over (a tail of fewer than a block): plain copies. */
+static void ndw_tile_rest(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t i0,
+                          uint64_t i1, uint64_t j0, uint64_t jj0, uint64_t jj1) {
+  const size_t N = t->bytes;
+  for (uint64_t jj = jj0; jj < jj1; ++jj)
+    for (uint64_t i = i0; i < i1; ++i)
+      memcpy(d + (ptrdiff_t)jj * sd + i * N, t->buf + i * t->pitch + (j0 + jj) * N, N);
+}
+
+/* 4-byte pixels: 4 x 4 transposes. */
+static void ndw_tile_k4(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta,
+                        uint64_t j0, uint64_t nj, int nt) {
+  const size_t P = t->pitch;
+  uint64_t jj = 0, i = 0;
+  for (; jj + 4 <= nj; jj += 4) {
+    char *o = d + (ptrdiff_t)jj * sd;
+    for (i = 0; i + 4 <= ta; i += 4) {
+      const char *s = t->buf + i * P + (j0 + jj) * 4;
+      __m128 r0 = NDW_LOADPS(s), r1 = NDW_LOADPS(s + P);
+      __m128 r2 = NDW_LOADPS(s + 2 * P), r3 = NDW_LOADPS(s + 3 * P);
+      __m128 t0 = _mm_unpacklo_ps(r0, r1), t1 = _mm_unpacklo_ps(r2, r3);
+      __m128 t2 = _mm_unpackhi_ps(r0, r1), t3 = _mm_unpackhi_ps(r2, r3);
+      NDW_STORE16(nt, o + i * 4, _mm_movelh_ps(t0, t1));
+      NDW_STORE16(nt, o + sd + (ptrdiff_t)i * 4, _mm_movehl_ps(t1, t0));
+      NDW_STORE16(nt, o + 2 * sd + (ptrdiff_t)i * 4, _mm_movelh_ps(t2, t3));
+      NDW_STORE16(nt, o + 3 * sd + (ptrdiff_t)i * 4, _mm_movehl_ps(t3, t2));
+    }
+    ndw_tile_rest(t, d, sd, i, ta, j0, jj, jj + 4);
+  }
+  ndw_tile_rest(t, d, sd, 0, ta, j0, jj, nj);
+}
 
 /* 8-byte pixels: 2 x 2 transposes of pixel pairs. */
-static void ndw_tile_store8(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
+static void ndw_tile_k8(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta,
+                        uint64_t j0, uint64_t nj, int nt) {
   const size_t P = t->pitch;
-  const ptrdiff_t sdb = t->sdb;
-  int aligned = t->stream && ((uintptr_t)a & 15) == 0 && (sdb & 15) == 0;
-  uint64_t j = 0;
-  for (; j + 2 <= tb; j += 2) {
-    char *d = a + (ptrdiff_t)j * sdb;
-    uint64_t i = 0;
-    for (; i + 2 <= ta; i += 2) {
-      const char *s = t->buf + i * P + j * 8;
-      __m128 r0 = _mm_loadu_ps((const float *)(const void *)s);
-      __m128 r1 = _mm_loadu_ps((const float *)(const void *)(s + P));
-      NDW_STORE16(aligned, d + i * 8, _mm_movelh_ps(r0, r1));
-      NDW_STORE16(aligned, d + sdb + (ptrdiff_t)i * 8, _mm_movehl_ps(r1, r0));
+  uint64_t jj = 0, i = 0;
+  for (; jj + 2 <= nj; jj += 2) {
+    char *o = d + (ptrdiff_t)jj * sd;
+    for (i = 0; i + 2 <= ta; i += 2) {
+      const char *s = t->buf + i * P + (j0 + jj) * 8;
+      __m128 r0 = NDW_LOADPS(s), r1 = NDW_LOADPS(s + P);
+      NDW_STORE16(nt, o + i * 8, _mm_movelh_ps(r0, r1));
+      NDW_STORE16(nt, o + sd + (ptrdiff_t)i * 8, _mm_movehl_ps(r1, r0));
     }
-    for (; i < ta; ++i)
-      for (uint64_t jj = j; jj < j + 2; ++jj)
-        memcpy(a + (ptrdiff_t)jj * sdb + i * 8, t->buf + i * P + jj * 8, 8);
+    ndw_tile_rest(t, d, sd, i, ta, j0, jj, jj + 2);
   }
-  for (; j < tb; ++j)
-    for (uint64_t i = 0; i < ta; ++i)
-      memcpy(a + (ptrdiff_t)j * sdb + i * 8, t->buf + i * P + j * 8, 8);
+  ndw_tile_rest(t, d, sd, 0, ta, j0, jj, nj);
 }
 
 /* 12-byte pixels (3 x 4 bytes): four pixels from four buffer rows make
  * three 16-byte stores.  The loads read 4 bytes past a pixel, inside the
  * buffer row's padding, and drop them. */
-static void ndw_tile_store12(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
+static void ndw_tile_k12(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta,
+                         uint64_t j0, uint64_t nj, int nt) {
   const size_t P = t->pitch;
-  int aligned = t->stream && ((uintptr_t)a & 15) == 0 && (t->sdb & 15) == 0;
-  for (uint64_t j = 0; j < tb; ++j) {
-    char *d = a + (ptrdiff_t)j * t->sdb;
+  for (uint64_t jj = 0; jj < nj; ++jj) {
+    char *o = d + (ptrdiff_t)jj * sd;
     uint64_t i = 0;
     for (; i + 4 <= ta; i += 4) {
-      const char *s = t->buf + i * P + j * 12;
-      __m128 p0 = _mm_loadu_ps((const float *)(const void *)s);
-      __m128 p1 = _mm_loadu_ps((const float *)(const void *)(s + P));
-      __m128 p2 = _mm_loadu_ps((const float *)(const void *)(s + 2 * P));
-      __m128 p3 = _mm_loadu_ps((const float *)(const void *)(s + 3 * P));
+      const char *s = t->buf + i * P + (j0 + jj) * 12;
+      __m128 p0 = NDW_LOADPS(s), p1 = NDW_LOADPS(s + P);
+      __m128 p2 = NDW_LOADPS(s + 2 * P), p3 = NDW_LOADPS(s + 3 * P);
       __m128 u = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(0, 0, 2, 2)); /* a2 a2 b0 b0 */
       __m128 v = _mm_shuffle_ps(p2, p3, _MM_SHUFFLE(0, 0, 2, 2)); /* c2 c2 d0 d0 */
-      char *o = d + i * 12;
-      NDW_STORE16(aligned, o, _mm_shuffle_ps(p0, u, _MM_SHUFFLE(2, 0, 1, 0)));      /* a0 a1 a2 b0 */
-      NDW_STORE16(aligned, o + 16, _mm_shuffle_ps(p1, p2, _MM_SHUFFLE(1, 0, 2, 1))); /* b1 b2 c0 c1 */
-      NDW_STORE16(aligned, o + 32, _mm_shuffle_ps(v, p3, _MM_SHUFFLE(2, 1, 2, 0)));  /* c2 d0 d1 d2 */
+      NDW_STORE16(nt, o + i * 12, _mm_shuffle_ps(p0, u, _MM_SHUFFLE(2, 0, 1, 0)));      /* a0 a1 a2 b0 */
+      NDW_STORE16(nt, o + i * 12 + 16, _mm_shuffle_ps(p1, p2, _MM_SHUFFLE(1, 0, 2, 1))); /* b1 b2 c0 c1 */
+      NDW_STORE16(nt, o + i * 12 + 32, _mm_shuffle_ps(v, p3, _MM_SHUFFLE(2, 1, 2, 0)));  /* c2 d0 d1 d2 */
     }
-    for (; i < ta; ++i) memcpy(d + i * 12, t->buf + i * P + j * 12, 12);
+    ndw_tile_rest(t, d, sd, i, ta, j0, jj, jj + 1);
   }
 }
 
-/* 16-byte pixels: one load and one store each, no gather. */
-static void ndw_tile_store16(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
-  const size_t P = t->pitch;
-  int aligned = t->stream && ((uintptr_t)a & 15) == 0 && (t->sdb & 15) == 0;
-  for (uint64_t j = 0; j < tb; ++j) {
-    char *d = a + (ptrdiff_t)j * t->sdb;
+/* 16-byte pixels: one load and one store each. */
+static void ndw_tile_k16(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta,
+                         uint64_t j0, uint64_t nj, int nt) {
+  for (uint64_t jj = 0; jj < nj; ++jj)
     for (uint64_t i = 0; i < ta; ++i)
-      NDW_STORE16(aligned, d + i * 16,
-                  _mm_loadu_ps((const float *)(const void *)(t->buf + i * P + j * 16)));
-  }
+      NDW_STORE16(nt, d + (ptrdiff_t)jj * sd + i * 16,
+                  NDW_LOADPS(t->buf + i * t->pitch + (j0 + jj) * 16));
 }
-#undef NDW_STORE16
 
 /* 1- and 2-byte pixels: n x n in-register transposes (n = 16 / N pixels
- * per register) by log2(n) rounds of interleaving registers q and q + n/2
- * (after the last round, register c holds column c).  The n destination
- * rows of a block row are staged in `row` (n x ta pixels, in L1) and then
- * stored one whole row at a time: streaming 16 bytes into each of 16 rows
- * in turn would leave the write-combining buffers partly filled. */
-static inline void ndw_tile_store_narrow(const ndw_tile_ctx *t, char *a, uint64_t ta,
-                                         uint64_t tb, const size_t N) {
+ * per register) by log2(n) rounds of interleaving registers q and q + n/2;
+ * after the last round register c holds column c. */
+static inline void ndw_tile_knarrow(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta,
+                                    uint64_t j0, uint64_t nj, int nt, const size_t N) {
   const size_t P = t->pitch;
   const unsigned n = (unsigned)(16 / N), h = n / 2;
-  const size_t rb = (size_t)ta * N; /* bytes per staged row */
-  uint64_t j = 0;
-  for (; j + n <= tb; j += n) {
-    uint64_t i = 0;
-    for (; i + n <= ta; i += n) {
+  uint64_t jj = 0, i = 0;
+  for (; jj + n <= nj; jj += n) {
+    for (i = 0; i + n <= ta; i += n) {
       __m128i x[16], y[16];
       for (unsigned r = 0; r < n; ++r)
-        x[r] = _mm_loadu_si128((const __m128i *)(const void *)(t->buf + (i + r) * P + j * N));
+        x[r] = _mm_loadu_si128((const __m128i *)(const void *)(t->buf + (i + r) * P + (j0 + jj) * N));
       for (unsigned m = 1; m < n; m *= 2) {
         for (unsigned q = 0; q < h; ++q) {
           y[2 * q] = N == 1 ? _mm_unpacklo_epi8(x[q], x[q + h]) : _mm_unpacklo_epi16(x[q], x[q + h]);
@@ -701,16 +683,50 @@ static inline void ndw_tile_store_narrow(const ndw_tile_ctx *t, char *a, uint64_
         memcpy(x, y, n * sizeof x[0]);
       }
       for (unsigned c = 0; c < n; ++c)
-        _mm_storeu_si128((__m128i *)(void *)(t->row + c * rb + i * N), x[c]);
+        NDW_STORE16(nt, d + (ptrdiff_t)(jj + c) * sd + i * N, _mm_castsi128_ps(x[c]));
     }
-    for (; i < ta; ++i) /* tail along a */
-      for (unsigned c = 0; c < n; ++c) memcpy(t->row + c * rb + i * N, t->buf + i * P + (j + c) * N, N);
-    for (unsigned c = 0; c < n; ++c)
-      ndw_store_run(a + (ptrdiff_t)(j + c) * t->sdb, t->row + c * rb, rb, t->stream);
+    ndw_tile_rest(t, d, sd, i, ta, j0, jj, jj + n);
   }
-  for (; j < tb; ++j) /* tail along b */
-    for (uint64_t i = 0; i < ta; ++i)
-      memcpy(a + (ptrdiff_t)j * t->sdb + i * N, t->buf + i * P + j * N, N);
+  ndw_tile_rest(t, d, sd, 0, ta, j0, jj, nj);
+}
+static void ndw_tile_k1(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta, uint64_t j0,
+                        uint64_t nj, int nt) {
+  ndw_tile_knarrow(t, d, sd, ta, j0, nj, nt, 1);
+}
+static void ndw_tile_k2(const ndw_tile_ctx *t, char *d, ptrdiff_t sd, uint64_t ta, uint64_t j0,
+                        uint64_t nj, int nt) {
+  ndw_tile_knarrow(t, d, sd, ta, j0, nj, nt, 2);
+}
+#undef NDW_STORE16
+#undef NDW_LOADPS
+
+/* Phase 2 through a kernel that fills `group` destination rows at a time.
+ * Streaming stores go straight to the destination only when its rows are
+ * whole cache lines and at most 4 rows fill at once; otherwise the rows are
+ * staged in `row` (L1) and each is stored whole: streaming 16 bytes into
+ * many rows in turn leaves the write-combining buffers partly filled. */
+static int ndw_tile_store_simd(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t tb) {
+  static const ndw_tile_kernel kernels[17] = {
+      NULL, ndw_tile_k1, ndw_tile_k2, NULL, ndw_tile_k4, NULL, NULL, NULL, ndw_tile_k8,
+      NULL, NULL, NULL, ndw_tile_k12, NULL, NULL, NULL, ndw_tile_k16};
+  const size_t N = t->bytes;
+  if ((size_t)t->sda != N || N > 16 || kernels[N] == NULL) return 0;
+  const ndw_tile_kernel k = kernels[N];
+  const uint64_t group = N <= 4 ? 16 / N : N == 8 ? 2 : 1;
+  /* whole lines: a tile's rows start on a line and span whole lines */
+  const int aligned = ((uintptr_t)a & 63) == 0 && (t->sdb & 63) == 0 && (ta * N) % 64 == 0;
+  if (!t->stream || (aligned && group <= 4)) {
+    k(t, a, t->sdb, ta, 0, tb, t->stream);
+    return 1;
+  }
+  const size_t rb = (size_t)ta * N;
+  for (uint64_t j = 0; j < tb; j += group) {
+    uint64_t nj = tb - j < group ? tb - j : group;
+    k(t, t->row, (ptrdiff_t)rb, ta, j, nj, 0);
+    for (uint64_t c = 0; c < nj; ++c)
+      ndw_store_run(a + (ptrdiff_t)(j + c) * t->sdb, t->row + c * rb, rb, 1);
+  }
+  return 1;
 }
 #endif
 
@@ -767,17 +783,7 @@ static void ndw_visit_tile(char *a, const char *b, const char *next, const ndw_t
                     pf_tb);
       char *d = a + (ptrdiff_t)i0 * t->sda + (ptrdiff_t)j0 * t->sdb;
 #if defined(NDW_SSE2)
-      if ((size_t)t->sda == t->bytes) {
-        switch (t->bytes) {
-        case 1: ndw_tile_store_narrow(t, d, ta, tb, 1); continue;
-        case 2: ndw_tile_store_narrow(t, d, ta, tb, 2); continue;
-        case 4: ndw_tile_store4(t, d, ta, tb); continue;
-        case 8: ndw_tile_store8(t, d, ta, tb); continue;
-        case 12: ndw_tile_store12(t, d, ta, tb); continue;
-        case 16: ndw_tile_store16(t, d, ta, tb); continue;
-        default: break;
-        }
-      }
+      if (ndw_tile_store_simd(t, d, ta, tb)) continue;
 #endif
       ndw_tile_store(t, d, ta, tb);
     }
@@ -877,8 +883,8 @@ static void ndw_copy_strided(unsigned dim, const uint64_t *size_in, char *dst,
       tile.pitch = ((size_t)tile.tb * (size_t)pixel + 63) / 64 * 64;
       if ((tile.pitch / 64) % 2 == 0) tile.pitch += 64;
       tile.stream = total * (uint64_t)pixel >= NDW_STREAM_MIN;
-      /* the destination row buffer: 16 rows of 1-byte, 8 of 2-byte pixels */
-      size_t rows = pixel <= 2 ? 16 / (size_t)pixel : 1;
+      /* the staging rows of phase 2: 16 / pixel of them (at least one) */
+      size_t rows = pixel < 16 ? 16 / (size_t)pixel : 1;
       tile.buf = malloc(tile.pitch * (size_t)tile.ta + rows * (size_t)tile.ta * (size_t)pixel);
       if (tile.buf == NULL) goto untiled; /* no memory for a tile: the plain loop */
       tile.row = tile.buf + tile.pitch * (size_t)tile.ta;
