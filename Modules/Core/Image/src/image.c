@@ -470,10 +470,11 @@ static void ndw_visit_row(char *a, const char *b, void *ctx) {
  * pixels is
  *   1. read into a buffer that stays in L2, one source run of tb pixels
  *      (up to 1 KiB) per row, while the next tile's runs are prefetched;
- *   2. written out one destination row (ta pixels along `a`) at a time,
- *      gathered from a buffer column (4-byte pixels: 4 x 4 SSE2 in-register
- *      transposes), with non-temporal stores when the copy is larger than
- *      the caches, so the destination is not read for ownership.
+ *   2. written out as destination rows (ta pixels along `a`) from buffer
+ *      columns, through SSE2 in-register transposes for pixels of 1, 2, 4,
+ *      8, 12 and 16 bytes (a gather for other sizes), with non-temporal
+ *      stores of whole cache lines when the copy is larger than the caches,
+ *      so the destination is not read for ownership.
  * Both sides then move in runs of 256 B-1 KiB.  Design and figures:
  * docs/design.rst, "Transposing copies". */
 typedef struct ndw_tile_ctx {
@@ -484,7 +485,7 @@ typedef struct ndw_tile_ctx {
   size_t pitch;          /* bytes per buffer row */
   int stream;            /* non-temporal stores for the destination */
   char *buf;             /* ta rows of tb pixels */
-  char *row;             /* one destination row of ta pixels */
+  char *row;             /* staging: 16 / bytes (at least 1) rows of ta pixels */
 } ndw_tile_ctx;
 
 #if defined(__SSE2__) || defined(_M_X64)
