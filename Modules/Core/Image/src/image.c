@@ -530,6 +530,23 @@ static void ndw_store_run(char *to, const char *from, size_t n, int stream) {
   memcpy(to, from, n);
 }
 
+/* n pixels of N bytes, `step` bytes apart, into contiguous `q`. */
+static void ndw_gather(char *q, const char *p, ptrdiff_t step, uint64_t n, size_t N) {
+#define NDW_GATHER(K)                                    \
+  for (uint64_t i = 0; i < n; ++i, p += step, q += (K))  \
+    memcpy(q, p, K);
+  switch (N) {
+  case 1: NDW_GATHER(1) break;
+  case 2: NDW_GATHER(2) break;
+  case 4: NDW_GATHER(4) break;
+  case 8: NDW_GATHER(8) break;
+  case 12: NDW_GATHER(12) break;
+  case 16: NDW_GATHER(16) break;
+  default: NDW_GATHER(N) break;
+  }
+#undef NDW_GATHER
+}
+
 /* Phase 1: ta source runs of tb pixels into the buffer; prefetch the runs
  * of the next tile (`pf`, NULL for none) as we go. */
 static void ndw_tile_load(const ndw_tile_ctx *t, const char *b, uint64_t ta, uint64_t tb,
@@ -548,19 +565,7 @@ static void ndw_tile_load(const ndw_tile_ctx *t, const char *b, uint64_t ta, uin
       memcpy(q, pb, (size_t)tb * N);
       continue;
     }
-#define NDW_LOAD(K)                                              \
-  for (uint64_t c = 0; c < tb; ++c, pb += t->ssb, q += (K))      \
-    memcpy(q, pb, K);
-    switch (N) {
-    case 1: NDW_LOAD(1) break;
-    case 2: NDW_LOAD(2) break;
-    case 4: NDW_LOAD(4) break;
-    case 8: NDW_LOAD(8) break;
-    case 12: NDW_LOAD(12) break;
-    case 16: NDW_LOAD(16) break;
-    default: NDW_LOAD(N) break;
-    }
-#undef NDW_LOAD
+    ndw_gather(q, pb, t->ssb, tb, N);
   }
 }
 
@@ -744,20 +749,7 @@ static void ndw_tile_store(const ndw_tile_ctx *t, char *a, uint64_t ta, uint64_t
       for (uint64_t i = 0; i < ta; ++i, d += t->sda, s += P) memcpy(d, s, N);
       continue;
     }
-    char *q = t->row;
-#define NDW_GATHER(K)                                        \
-  for (uint64_t i = 0; i < ta; ++i, s += P, q += (K))        \
-    memcpy(q, s, K);
-    switch (N) {
-    case 1: NDW_GATHER(1) break;
-    case 2: NDW_GATHER(2) break;
-    case 4: NDW_GATHER(4) break;
-    case 8: NDW_GATHER(8) break;
-    case 12: NDW_GATHER(12) break;
-    case 16: NDW_GATHER(16) break;
-    default: NDW_GATHER(N) break;
-    }
-#undef NDW_GATHER
+    ndw_gather(t->row, s, (ptrdiff_t)P, ta, N);
     ndw_store_run(d, t->row, (size_t)ta * N, t->stream);
   }
 }
