@@ -94,7 +94,8 @@ NDW_API ndw_status ndw_image_copy_information(ndw_image *dst, const ndw_image *s
 /* ---- buffer ------------------------------------------------------------ */
 
 /** Allocate an x-fastest contiguous buffer for the region; zeroed when
- *  `initialize` != 0.  NDW_E_BUSY while the old buffer is exported. */
+ *  `initialize` != 0.  NDW_E_BUSY while the old buffer is exported.
+ *  Buffers of 64 KiB and more start on a 64-byte boundary. */
 NDW_API ndw_status ndw_image_allocate(ndw_image *image, int initialize);
 NDW_API int ndw_image_is_allocated(const ndw_image *image);
 NDW_API int ndw_image_is_readonly(const ndw_image *image);
