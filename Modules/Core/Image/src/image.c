@@ -11,6 +11,18 @@
 #include <unistd.h>
 #endif
 
+const char *ndw_compound_name(int id) {
+  switch (id) {
+#define NDW_X_COMPOUND_NAME(code, id_, itk, comp, n, on) \
+  case id_:                                             \
+    return #itk;
+    NDW_COMPOUND_TABLE(NDW_X_COMPOUND_NAME)
+#undef NDW_X_COMPOUND_NAME
+    default:
+      return NULL;
+  }
+}
+
 ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_image **out) {
   ndw_image *im;
   if (out == NULL) return ndw_set_error(NDW_E_INVALID, "ndw_image_new: out is NULL");
@@ -20,6 +32,10 @@ ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_imag
   if (dim < 1 || dim > NDW_MAX_DIM)
     return ndw_set_error(NDW_E_INVALID, "ndw_image_new: dimension %u is not in 1..%d", dim,
                          NDW_MAX_DIM);
+  if (vector < 0 || (vector > NDW_LAYOUT_VECTOR &&
+                     (ndw_compound_name(NDW_LAYOUT_ID(vector)) == NULL ||
+                      NDW_LAYOUT_N(vector) == 0)))
+    return ndw_set_error(NDW_E_INVALID, "ndw_image_new: unknown pixel layout %d", vector);
   /* malloc + memset, not calloc: glibc's calloc skips the thread cache, and
    * image objects are made and freed at a high rate (views, DLPack). */
   im = malloc(sizeof *im);
@@ -27,8 +43,8 @@ ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_imag
   memset(im, 0, sizeof *im);
   im->type = type;
   im->dim = dim;
-  im->vector = vector != 0;
-  im->components = 1;
+  im->vector = vector;
+  im->components = vector > NDW_LAYOUT_VECTOR ? (unsigned)NDW_LAYOUT_N(vector) : 1;
   im->itemsize = ndw_pixel_type_size(type);
   for (unsigned i = 0; i < dim; ++i) {
     im->spacing[i] = 1.0;
@@ -68,7 +84,8 @@ ndw_status ndw_image_free(ndw_image *im) {
 
 ndw_pixel_type ndw_image_pixel_type(const ndw_image *im) { return im->type; }
 unsigned ndw_image_dimension(const ndw_image *im) { return im->dim; }
-int ndw_image_is_vector(const ndw_image *im) { return im->vector; }
+int ndw_image_is_vector(const ndw_image *im) { return im->vector != NDW_LAYOUT_SCALAR; }
+int ndw_image_layout(const ndw_image *im) { return im->vector; }
 unsigned ndw_image_components(const ndw_image *im) { return im->components; }
 int ndw_image_is_allocated(const ndw_image *im) { return im->data != NULL; }
 int ndw_image_is_readonly(const ndw_image *im) { return im->readonly; }
@@ -140,6 +157,12 @@ ndw_status ndw_image_set_components(ndw_image *im, unsigned n) {
     return ndw_set_error(NDW_E_INVALID,
                          "a scalar image has 1 component per pixel; use a VectorImage for %u", n);
   if (n == im->components) return NDW_OK;
+  if (im->vector > NDW_LAYOUT_VECTOR)
+    return ndw_set_error(NDW_E_INVALID,
+                         "an image of %s pixels (of %s) has %u components per pixel, fixed by "
+                         "its pixel type; got %u",
+                         ndw_compound_name(NDW_LAYOUT_ID(im->vector)),
+                         ndw_pixel_type_info(im->type)->code, im->components, n);
   if ((st = ndw_image_check_not_exported(im, "SetNumberOfComponentsPerPixel")) != NDW_OK)
     return st;
   if ((st = ndw_image_byte_count(im, im->size, n, &bytes)) != NDW_OK) return st;
