@@ -49,7 +49,10 @@ foreach(_row IN LISTS _ndw_compound_rows)
     list(APPEND NDW_WRAPPED_COMPOUND ${code})
   endif()
 endforeach()
-set(NDW_WRAP_VECTOR_COMPONENTS "" CACHE STRING
-    "Extra lengths of Vector/CovariantVector image pixels besides the dimension, ';'-separated")
+# The default follows ITK's (ITK_WRAP_VECTOR_COMPONENTS defaults to the wrapped
+# dimensions): every length in every dimension, so ITK code naming
+# Image[Vector[F, 3], 2] runs unchanged.  "" keeps only N = D.
+set(NDW_WRAP_VECTOR_COMPONENTS "${NDW_WRAP_DIMS}" CACHE STRING
+    "Lengths of Vector/CovariantVector image pixels besides the dimension, ';'-separated (default: the wrapped dimensions, as ITK)")
 message(STATUS "ndwrap wraps pixel types: ${NDW_WRAPPED_CODES}; dimensions: ${NDW_WRAP_DIMS}; "
                "fixed-size pixel types: ${NDW_WRAPPED_COMPOUND}")
