@@ -17,7 +17,8 @@ typedef struct ndw_fast {
   PyObject *name, *doc;
   int kind;
   PyObject *cls;         /* expected class, or NULL: any key of image_types */
-  PyObject *image_types; /* dict: image class -> anything */
+  PyObject *image_types; /* dict: image class -> anything (never changed) */
+  PyTypeObject *last;    /* the last key of image_types seen (borrowed) */
   PyObject *fallback;    /* the Python spelling */
   void *swig_type;
   ndw_pixel_type t;
@@ -121,8 +122,14 @@ static PyObject *ndw_fast_fallback(ndw_fast *f, PyObject *const *args, size_t na
 }
 
 static int ndw_fast_is_cls(ndw_fast *f, PyObject *obj) {
-  if (f->cls != NULL) return (PyObject *)Py_TYPE(obj) == f->cls;
-  return PyDict_Contains(f->image_types, (PyObject *)Py_TYPE(obj)) == 1;
+  PyTypeObject *t = Py_TYPE(obj);
+  if (f->cls != NULL) return (PyObject *)t == f->cls;
+  /* the last class found (kept alive by image_types, which never changes):
+   * a pointer compare instead of a dict lookup for repeated calls */
+  if (t == f->last) return 1;
+  if (PyDict_Contains(f->image_types, (PyObject *)t) != 1) return 0;
+  f->last = t;
+  return 1;
 }
 
 /* object -> NumPy view through its own getbuffer (the one export path);
