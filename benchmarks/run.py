@@ -343,6 +343,7 @@ def vnl_rows(n, matrix):
     F = FLOOR
     rows = [
         Row(F, "np.asarray(mv)", g),
+        Row(FRESH, "np.asarray(tb)" if tb is not None else "np.asarray(memoryview(x))", g, F),
         Row("floor: memoryview(ndarray)", "memoryview(x)", g),
         Row("floor: ndarray.copy()", "x.copy()", g),
         Row(f"PyVnl[F].GetArrayViewFromVnl{kind}(v)", f"P.GetArrayViewFromVnl{kind}(v)", g,
