@@ -46,6 +46,20 @@ static PyObject *ndw_swig_fast_wrap_vnl(ndw_vnl *v, void *type) {
   return r;
 }
 
+/* Images of fixed-size pixel types (NDW_COMPOUND_TABLE, ndw/config.h): their
+ * SWIG names ("_p_ndw_image_vf3_3") and layouts. */
+static const struct {
+  const char *name;
+  ndw_pixel_type t;
+  unsigned dim;
+  int layout;
+} ndw_swig_fast_compound[] = {
+#define NDW_X_FAST_COMPOUND(code, itk, tok, ctype, comp, n, D, layout) \
+  {"_p_ndw_image_" #tok "_" #D, NDW_PIXEL_##comp, D, layout},
+    NDW_FOR_EACH_COMPOUND_IMAGE(NDW_X_FAST_COMPOUND)
+#undef NDW_X_FAST_COMPOUND
+    {NULL, NDW_PIXEL_F, 0, 0}};
+
 /* (pixel type, dim, vector or matrix) of a SWIG name "_p_ndw_image_f32_3",
  * "_p_ndw_vector_image_f32_3", "_p_ndw_vnl_vector_f32", "_p_ndw_vnl_matrix_f32". */
 static int ndw_swig_fast_parse(const char *name, int want_image, ndw_pixel_type *t,
@@ -53,6 +67,13 @@ static int ndw_swig_fast_parse(const char *name, int want_image, ndw_pixel_type 
   const char *rest = NULL;
   size_t len;
   if (want_image) {
+    for (size_t i = 0; ndw_swig_fast_compound[i].name != NULL; ++i)
+      if (strcmp(name, ndw_swig_fast_compound[i].name) == 0) {
+        *t = ndw_swig_fast_compound[i].t;
+        *dim = ndw_swig_fast_compound[i].dim;
+        *vector = ndw_swig_fast_compound[i].layout;
+        return 1;
+      }
     if (strncmp(name, "_p_ndw_image_", 13) == 0) {
       rest = name + 13;
       *vector = 0;

@@ -90,3 +90,10 @@ NDW_WRAP_IMAGE_CLASS(Image##NDW_CODE_##NDW_DIM_, ndw_image_##NDW_TOK_##_##NDW_DI
 NDW_WRAP_IMAGE_CLASS(VectorImage##NDW_CODE_##NDW_DIM_, ndw_vector_image_##NDW_TOK_##_##NDW_DIM_,
                      NDW_PIXEL_##NDW_CODE_, NDW_DIM_, 1)
 %enddef
+
+/* Fixed-size pixel types (NDW_COMPOUND_TABLE): an image class is made by
+ * the generator as NDW_WRAP_IMAGE_CLASS(ImageVF33, ndw_image_vf3_3,
+ * NDW_PIXEL_F, 3, NDW_LAYOUT_COMPOUND(id, n)); ndwrap._registry gives the C
+ * glue the value class of each layout, which GetPixel returns. */
+%rename(_set_pixel_classes) ndw_py_set_pixel_classes;
+PyObject *ndw_py_set_pixel_classes(PyObject *classes);

@@ -379,6 +379,41 @@ static int ndw_py_to_pixel(const ndw_image *im, PyObject *value, void *out, int 
   return 0;
 }
 
+/* Pixel value classes of the fixed-size pixel types (NDW_COMPOUND_TABLE):
+ * {layout: class}, registered once by ndwrap._registry at import; a pixel of
+ * such an image is returned as class(tuple of components). */
+static PyObject *ndw_py_pixel_classes = NULL;
+
+PyObject *ndw_py_set_pixel_classes(PyObject *classes) {
+  if (!PyDict_Check(classes)) {
+    PyErr_SetString(PyExc_TypeError, "_set_pixel_classes() takes a dict {layout: class}");
+    return NULL;
+  }
+  Py_INCREF(classes);
+  Py_XSETREF(ndw_py_pixel_classes, classes);
+  Py_RETURN_NONE;
+}
+
+static PyObject *ndw_py_pixel_value(const ndw_image *im, PyObject *tuple) {
+  PyObject *key, *cls, *value;
+  if (ndw_image_layout(im) <= NDW_LAYOUT_VECTOR || ndw_py_pixel_classes == NULL) return tuple;
+  if ((key = PyLong_FromLong(ndw_image_layout(im))) == NULL) goto fail;
+  cls = PyDict_GetItemWithError(ndw_py_pixel_classes, key); /* borrowed */
+  Py_DECREF(key);
+  if (cls == NULL) {
+    if (PyErr_Occurred()) goto fail;
+    return tuple;
+  }
+  Py_INCREF(cls); /* the call may run code that replaces the dict */
+  value = PyObject_CallOneArg(cls, tuple);
+  Py_DECREF(cls);
+  Py_DECREF(tuple);
+  return value;
+fail:
+  Py_DECREF(tuple);
+  return NULL;
+}
+
 static PyObject *ndw_py_from_pixel(const ndw_image *im, const void *p) {
   ndw_pixel_type t = ndw_image_pixel_type(im);
   unsigned n = ndw_image_components(im);
@@ -394,7 +429,7 @@ static PyObject *ndw_py_from_pixel(const ndw_image *im, const void *p) {
     }
     PyTuple_SET_ITEM(tuple, c, x);
   }
-  return tuple;
+  return ndw_py_pixel_value(im, tuple);
 }
 
 /* Room for one pixel, on the stack when small.  Callers check first that

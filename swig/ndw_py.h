@@ -70,6 +70,8 @@ PyObject *ndw_py_image_set_regions(ndw_image *im, PyObject *region);
 PyObject *ndw_py_image_allocate(ndw_image *im, int initialize);
 PyObject *ndw_py_image_fill(ndw_image *im, PyObject *value);
 PyObject *ndw_py_image_get_pixel(ndw_image *im, PyObject *index);
+/* {layout: value class} of the fixed-size pixel types, for GetPixel */
+PyObject *ndw_py_set_pixel_classes(PyObject *classes);
 PyObject *ndw_py_image_set_pixel(ndw_image *im, PyObject *index, PyObject *value);
 PyObject *ndw_py_image_set_spacing(ndw_image *im, PyObject *value);
 PyObject *ndw_py_image_get_spacing(ndw_image *im);

@@ -39,6 +39,7 @@ from .pybuffer import (  # noqa: F401
 )
 from .dlpack import from_dlpack  # noqa: F401
 from .matrix import GetMatrixFromArray, Matrix, matrix_from_array  # noqa: F401
+from .pixeltypes import CovariantVector, Point, RGBAPixel, RGBPixel, Vector  # noqa: F401
 from .xarray import image_from_xarray, xarray_from_image  # noqa: F401  (xarray imported on use)
 from .pyvnl import (  # noqa: F401
     PyVnl, array_from_vnl_matrix, array_from_vnl_vector, array_view_from_vnl_matrix,
@@ -66,6 +67,12 @@ vnl_matrix = _TEMPLATES["vnl_matrix"]
 for _p in PIXEL_TYPES:
     globals()[_p.code] = _p
 del _p
+# ITK's other spellings of the same rows (ITK mangles unsigned long long as
+# ULL; ndwrap's UL and SL rows are the 64-bit integers).
+from ._registry import CODE_ALIASES as _CODE_ALIASES  # noqa: E402
+for _a, _c in _CODE_ALIASES.items():
+    globals()[_a] = globals()[_c]
+del _a, _c
 
 # The wrapped classes themselves: ndwrap.ImageF3, ndwrap.vnl_vectorD, ...
 for _name in dir(ndwcore):

@@ -92,7 +92,7 @@ def reduce_image(image, protocol=None, _unused=None):
         with memoryview(image) as m:
             state["readonly"] = m.readonly
         state["pixels"] = _pixels_for_pickle(image, protocol, image._is_contiguous())
-    return (_rebuild_image, (template, pixel.code, dim, state))
+    return (_rebuild_image, (template, _reg._part_suffix(pixel), dim, state))
 
 
 def _as_direction(direction, dim):
@@ -126,12 +126,15 @@ def _pixel_array(pixels, dtype, shape, readonly):
 
 
 def _rebuild_image(template, code, dim, state):
-    cls = _reg.TEMPLATES[template][_reg.ctype(code), dim]
+    fixed = _reg.fixed_pixel_class(code)  # "VF3": Image[Vector[F, 3], dim]
+    cls = _reg.TEMPLATES[template][fixed or _reg.ctype(code), dim]
     pixels = state.get("pixels")
-    vector = template == "VectorImage"
+    vector = template == "VectorImage" or fixed is not None
+    if fixed is not None:
+        code = fixed.ComponentType.code
     if pixels is None:
         image = cls.New()
-        if vector:
+        if vector and fixed is None:
             image.SetNumberOfComponentsPerPixel(state["components"])
         image.SetRegions(_reg.TEMPLATES["ImageRegion"][dim](state["index"], state["size"]))
     else:
@@ -202,7 +205,7 @@ def deepcopy(obj, memo=None, _unused=None):
 
 
 def _is_vector_image(image):
-    return _reg._CLASS_INFO[type(image)][0] == "VectorImage"
+    return _reg.image_info(type(image))[2]  # VectorImage, or a fixed-size pixel
 
 
 def graft(image, other, _unused=None):
@@ -220,7 +223,7 @@ def graft(image, other, _unused=None):
         image._rewrap(_numpy().asarray(other), 1 if _is_vector_image(image) else 0)
         image._set_start_index(region.GetIndex())
     else:
-        if _is_vector_image(image):
+        if _reg._CLASS_INFO[type(image)][0] == "VectorImage":
             image.SetNumberOfComponentsPerPixel(other.GetNumberOfComponentsPerPixel())
         image.SetRegions(region)
     image.CopyInformation(other)

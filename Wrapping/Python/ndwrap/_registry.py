@@ -88,11 +88,17 @@ def _fold(name):
     return re.sub(r"\s*([<>:,])\s*", r"\1", s)
 
 
+# ITK codes that name one of the rows above (ndwrap.ULL is ndwrap.UL):
+# ITK's mangling of unsigned/signed long long, and of long on LP64 systems.
+CODE_ALIASES = {"ULL": "UL", "SLL": "SL"}
+
 _BY_NAME = {}
 for _p in PIXEL_TYPES:
     _BY_NAME[_p.code] = _p
     for _n in _p.names:
         _BY_NAME[_fold(_n)] = _p
+for _a, _c in CODE_ALIASES.items():
+    _BY_NAME[_a] = _BY_NAME[_c]
 
 
 def ctype(name):
@@ -226,8 +232,8 @@ class Template:
 
     def _key_text(self, k):
         if isinstance(k, tuple):
-            return ", ".join(x.code if isinstance(x, PixelType) else str(x) for x in k)
-        return k.code if isinstance(k, PixelType) else str(k)
+            return ", ".join(_part_text(x) for x in k)
+        return _part_text(k)
 
     def __contains__(self, key):
         try:
@@ -261,8 +267,8 @@ class Template:
 
     def _suffix(self, k):
         if isinstance(k, tuple):
-            return "".join(x.code if isinstance(x, PixelType) else str(x) for x in k)
-        return k.code if isinstance(k, PixelType) else str(k)
+            return "".join(_part_suffix(x) for x in k)
+        return _part_suffix(k)
 
     def __getattr__(self, name):
         """ITK's attribute spelling of a key: ``Image.F3``, ``vnl_vector.D``."""
@@ -284,6 +290,21 @@ class Template:
 
     def __repr__(self):
         return f"<ndwrap template {self.__name__}[{self._params}], {len(self._entries)} wrapped>"
+
+
+def _part_text(x):
+    """A key part as text: F, 3, or Vector[F, 3] for a fixed-size pixel class."""
+    if isinstance(x, PixelType):
+        return x.code
+    text = getattr(x, "_key_text_full", None)
+    return text() if text is not None else str(x)
+
+
+def _part_suffix(x):
+    """A key part in ITK's attribute spelling: F, 3, or VF3 (Image.VF33)."""
+    if isinstance(x, PixelType):
+        return x.code
+    return getattr(x, "_itk_code", None) or str(x)
 
 
 def _dim_of(x):
@@ -314,6 +335,8 @@ def _hint_for(pixel, dim):
 def _image_key(key):
     if not isinstance(key, tuple) or len(key) != 2:
         raise TypeError("expected [PixelType, Dimension], e.g. Image[ndwrap.F, 3]")
+    if isinstance(key[0], type) and getattr(key[0], "_itk_code", None):
+        return (key[0], _dim_of(key[1]))  # a fixed-size pixel: Image[Vector[F, 3], 3]
     return (pixel_type_of(key[0]), _dim_of(key[1]))
 
 
@@ -387,4 +410,27 @@ def image_info(cls):
     if info is None or info[0] not in ("Image", "VectorImage"):
         raise TypeError(f"{getattr(cls, '__name__', cls)!r} is not a wrapped ndwrap image type")
     (p, d) = info[1]
+    if not isinstance(p, PixelType):  # Image[Vector[F, 3], 3]: a fixed-size vector layout
+        return p.ComponentType, d, True
     return p, d, info[0] == "VectorImage"
+
+
+# Fixed-size pixel types (NDW_COMPOUND_TABLE): Image[Vector[F, 3], 3], ...
+# The value classes live in ndwrap.pixeltypes (which imports this module);
+# their images join the Image template here, before any module reads it.
+_FIXED_BY_CODE = {}
+
+
+def fixed_pixel_class(code):
+    """The fixed-size pixel class of ITK's code ("VF3", "RGBUC"), or None."""
+    return _FIXED_BY_CODE.get(code)
+
+
+def _build_fixed():
+    from . import pixeltypes
+
+    _FIXED_BY_CODE.update(pixeltypes.by_itk_code())
+    pixeltypes.register_images(TEMPLATES["Image"], _core, _CLASS_INFO)
+
+
+_build_fixed()

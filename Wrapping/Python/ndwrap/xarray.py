@@ -66,7 +66,7 @@ def xarray_from_image(image, name="image"):
     coords = {names[i]: first[i] + spacing[i] * np.arange(size[i], dtype=float)
               for i in range(dim)}
     dims = list(reversed(names))
-    if template == "VectorImage":
+    if _reg.image_info(type(image))[2]:  # a VectorImage, or fixed-size pixels (Vector[F, 3])
         dims.append("c")
         coords["c"] = np.arange(data.shape[-1])
     attrs = {"direction": np.flip(direction).copy(), "origin": origin[::-1].copy()}

@@ -114,6 +114,37 @@ void sweep_all() { NDW_FOR_EACH_IMAGE(SWEEP) }
 
 void release_nothing(void *) {}
 
+// Fixed-size pixel types (NDW_COMPOUND_TABLE): ndw::Image<ndw::pixel::Vector<float, 3>, 3>
+// over the facade ndw_image_vf3_3, RGB pixels of uint8_t (when this build wraps them).
+void check_fixed_pixels() {
+#if NDW_WRAP_VF && NDW_WRAP_DIM_3
+  using Field = ndw::Image<ndw::pixel::Vector<float, 3>, 3>;
+  static_assert(ndw::is_wrapped_v<ndw::pixel::Vector<float, 3>, 3>);
+  static_assert(std::is_same_v<Field::value_type, float>);
+  Field f;
+  CHECK(f.GetNumberOfComponentsPerPixel() == 3);
+  f.SetRegions({4, 3, 2});
+  f.Allocate(true);
+  f.SetPixel({1, 2, 1}, {{1.5f, 2.5f, 3.5f}});
+  CHECK((f.GetPixel({1, 2, 1}) == ndw::pixel::Vector<float, 3>{{1.5f, 2.5f, 3.5f}}));
+  f.FillBuffer({{1, 1, 1}});
+  CHECK(f.GetBuffer().size() == 4 * 3 * 2 * 3 && f.GetBuffer()[5] == 1.0f);
+  CHECK(std::string(Field::c_type_name()) == "ndw_image_vf3_3");
+  CHECK(f.Duplicate().GetPixel({0, 0, 0})[2] == 1.0f);
+  // the component count is the type's
+  EXPECT_THROW(ndw::value_error, NDW_E_INVALID, ndw::check(ndw_image_set_components(f.base(), 4)));
+#endif
+#if NDW_WRAP_RGBUC && NDW_WRAP_DIM_2
+  ndw::Image<ndw::pixel::RGBPixel<uint8_t>, 2> rgb;
+  rgb.SetRegions({2, 2});
+  rgb.Allocate();
+  rgb.FillBuffer({{255, 0, 7}});
+  CHECK(rgb.GetPixel({1, 1})[2] == 7 && rgb.GetNumberOfComponentsPerPixel() == 3);
+  EXPECT_THROW(ndw::type_error, NDW_E_TYPE, ndw::Image<std::uint8_t, 2>::FromBase(rgb.base()));
+#endif
+  static_assert(!ndw::is_wrapped_v<ndw::pixel::Vector<float, 7>, 2>);
+}
+
 }  // namespace
 
 int main() {
@@ -197,6 +228,7 @@ int main() {
   CHECK(field.GetBuffer().size() == 5 * 4 * 3);
   EXPECT_THROW(ndw::value_error, NDW_E_INVALID, field.SetPixel({0, 0}, {1.0f}));
 
+  check_fixed_pixels();
   sweep_all();
   std::printf("swept %d (pixel type, dimension) pairs, dims:", swept);
   for (unsigned d : ndw::wrapped_dims) std::printf(" %u", d);

@@ -7,7 +7,7 @@
 struct ndw_image {
   ndw_pixel_type type;
   unsigned dim;
-  int vector;      /* a VectorImage (components set at run time) */
+  int vector;      /* the layout: NDW_LAYOUT_SCALAR, _VECTOR or _COMPOUND(id, n) */
   unsigned components;
   size_t itemsize; /* bytes per component */
   uint64_t size[NDW_MAX_DIM];

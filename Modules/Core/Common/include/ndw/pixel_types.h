@@ -35,4 +35,32 @@
   X(CF, c64,  ndw_c64,  "Zf", c, 8,  "complex64",  "std::complex<float>|complex<float>|float complex") \
   X(CD, c128, ndw_c128, "Zd", c, 16, "complex128", "std::complex<double>|complex<double>|double complex")
 
+/* Fixed-size (compound) pixel types: ITK's Vector<T, N>,
+ * CovariantVector<T, N>, RGBPixel<T>, RGBAPixel<T> as pixels of Image.  An
+ * image of one is laid out as a vector image (components innermost) whose
+ * components per pixel are fixed by the type, so every bridge that handles
+ * a VectorImage handles it; Python gives it its own class (ImageVF33) whose
+ * GetPixel returns the value type (ndwrap.Vector[F, 3]).
+ *
+ * Columns:
+ *   code   ITK's mangle without the length: VF (ImageVF33), RGBUC (ImageRGBUC2);
+ *          also the CMake option NDW_WRAP_<code>
+ *   id     the row's number in the C library (1..255, never reused)
+ *   itk    ITK's template name, also ndwrap's Python template (ndwrap.Vector)
+ *   comp   the component row: a code of NDW_PIXEL_TABLE
+ *   n      components per pixel: a number, or dim = the image dimension
+ *          (plus the lengths in NDW_WRAP_VECTOR_COMPONENTS, ITK's
+ *          ITK_WRAP_VECTOR_COMPONENTS)
+ *   on     wrapped by default (the default of NDW_WRAP_<code>)
+ *
+ * Keep one row per line: the generator reads this file as text.
+ */
+#define NDW_COMPOUND_TABLE(X) \
+  X(VF,     1, Vector,          F,  dim, ON) \
+  X(CVF,    2, CovariantVector, F,  dim, ON) \
+  X(RGBUC,  3, RGBPixel,        UC, 3,   ON) \
+  X(RGBAUC, 4, RGBAPixel,       UC, 4,   ON) \
+  X(VD,     5, Vector,          D,  dim, OFF) \
+  X(CVD,    6, CovariantVector, D,  dim, OFF)
+
 #endif

@@ -25,8 +25,30 @@ typedef void (*ndw_release_fn)(void *context);
 
 /* ---- lifetime ---------------------------------------------------------- */
 
-/** New empty image (no region, no buffer).  `vector` != 0 makes a vector
- *  image whose components per pixel are set at run time (default 1). */
+/** Pixel layouts, the `vector` argument of ndw_image_new: a scalar image, a
+ *  vector image (components per pixel set at run time), or a fixed-size
+ *  pixel type of NDW_COMPOUND_TABLE (pixel_types.h): row `id`, `n`
+ *  components, laid out as a vector image whose components are fixed. */
+#define NDW_LAYOUT_SCALAR 0
+#define NDW_LAYOUT_VECTOR 1
+#define NDW_LAYOUT_COMPOUND(id, n) (((id) << 8) | (n))
+#define NDW_LAYOUT_ID(layout) ((layout) >> 8)
+#define NDW_LAYOUT_N(layout) ((layout) & 0xff)
+
+/** Row ids of NDW_COMPOUND_TABLE: NDW_COMPOUND_VF, NDW_COMPOUND_RGBUC, ... */
+enum {
+#define NDW_X_COMPOUND_ID(code, id, itk, comp, n, on) NDW_COMPOUND_##code = id,
+  NDW_COMPOUND_TABLE(NDW_X_COMPOUND_ID)
+#undef NDW_X_COMPOUND_ID
+  NDW_COMPOUND_NONE = 0
+};
+/** ITK's template name of compound row `id` ("Vector", "RGBPixel"), NULL
+ *  for an unknown id. */
+NDW_API const char *ndw_compound_name(int id);
+
+/** New empty image (no region, no buffer).  `vector` is a layout:
+ *  NDW_LAYOUT_SCALAR, NDW_LAYOUT_VECTOR (components per pixel set at run
+ *  time, default 1) or NDW_LAYOUT_COMPOUND(id, n) (n components, fixed). */
 NDW_API ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector,
                                  ndw_image **out);
 /** Free an image and release its buffer.  NDW_E_BUSY (and nothing freed)
@@ -37,7 +59,10 @@ NDW_API ndw_status ndw_image_free(ndw_image *image);
 
 NDW_API ndw_pixel_type ndw_image_pixel_type(const ndw_image *image);
 NDW_API unsigned ndw_image_dimension(const ndw_image *image);
+/** 1 for vector images and images of fixed-size pixels (components innermost). */
 NDW_API int ndw_image_is_vector(const ndw_image *image);
+/** The layout given to ndw_image_new (NDW_LAYOUT_*). */
+NDW_API int ndw_image_layout(const ndw_image *image);
 /** Set the region (start index may be NULL for zeros).  Drops the current
  *  buffer; NDW_E_BUSY while it is exported. */
 NDW_API ndw_status ndw_image_set_regions(ndw_image *image, const int64_t *index,
@@ -52,7 +77,8 @@ NDW_API uint64_t ndw_image_number_of_pixels(const ndw_image *image);
 /** Components per pixel (1 for scalar images). */
 NDW_API unsigned ndw_image_components(const ndw_image *image);
 /** Vector images only; drops the buffer when it changes (NDW_E_BUSY while
- *  exported). */
+ *  exported).  Images of a fixed-size pixel accept only their own count
+ *  (NDW_E_INVALID otherwise). */
 NDW_API ndw_status ndw_image_set_components(ndw_image *image, unsigned n);
 
 NDW_API ndw_status ndw_image_set_spacing(ndw_image *image, const double *spacing);
@@ -68,7 +94,8 @@ NDW_API ndw_status ndw_image_copy_information(ndw_image *dst, const ndw_image *s
 /* ---- buffer ------------------------------------------------------------ */
 
 /** Allocate an x-fastest contiguous buffer for the region; zeroed when
- *  `initialize` != 0.  NDW_E_BUSY while the old buffer is exported. */
+ *  `initialize` != 0.  NDW_E_BUSY while the old buffer is exported.
+ *  Buffers of 64 KiB and more start on a 64-byte boundary. */
 NDW_API ndw_status ndw_image_allocate(ndw_image *image, int initialize);
 NDW_API int ndw_image_is_allocated(const ndw_image *image);
 NDW_API int ndw_image_is_readonly(const ndw_image *image);
@@ -204,6 +231,15 @@ NDW_API int ndw_iter_next(ndw_iter *it);
       ndw_vector_image_##tok##_##D *img, unsigned n);
 NDW_FOR_EACH_IMAGE(NDW_X_DECLARE_IMAGE)
 #undef NDW_X_DECLARE_IMAGE
+
+/* Images of fixed-size pixel types (NDW_COMPOUND_TABLE), e.g.
+ * ndw_image_vf3_3 (Image<Vector<float, 3>, 3>), ndw_image_rgbuc_2
+ * (Image<RGBPixel<unsigned char>, 2>): the vector facade, with pixels passed
+ * as `n` components (const float *value / float *out). */
+#define NDW_X_DECLARE_COMPOUND(code, itk, tok, ctype, comp, n, D, layout) \
+  NDW_IMAGE_FACADE_DECLARE(ndw_image, tok, ctype, D, const ctype *, ctype *)
+NDW_FOR_EACH_COMPOUND_IMAGE(NDW_X_DECLARE_COMPOUND)
+#undef NDW_X_DECLARE_COMPOUND
 
 #ifdef __cplusplus
 }

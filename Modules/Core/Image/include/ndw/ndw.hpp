@@ -280,7 +280,53 @@ NDW_FOR_EACH_PIXEL(NDW_CXX_PIXEL_TRAITS)
 inline constexpr unsigned wrapped_dims[] = {NDW_FOR_EACH_DIM(NDW_CXX_DIM_ITEM)};
 #undef NDW_CXX_DIM_ITEM
 
+/* ---- fixed-size pixel types (NDW_COMPOUND_TABLE of ndw/pixel_types.h) -------- */
+
+/** ITK's fixed-size pixel types as plain C++ values: N components of T, e.g.
+ *  ndw::pixel::Vector<float, 3>{{1, 2, 3}}; ndw::Image<ndw::pixel::Vector<float,
+ *  3>, 3> is a displacement field (C facade ndw_image_vf3_3) where the pixel
+ *  table's rows and the NDW_WRAP_<code> options wrap it. */
+namespace pixel {
+template <class T, unsigned N>
+struct FixedArray {
+  std::array<T, N> v;
+  using value_type = T;
+  static constexpr unsigned Length = N;
+  T *data() noexcept { return v.data(); }
+  const T *data() const noexcept { return v.data(); }
+  T &operator[](std::size_t i) noexcept { return v[i]; }
+  const T &operator[](std::size_t i) const noexcept { return v[i]; }
+  static constexpr std::size_t size() noexcept { return N; }
+  friend bool operator==(const FixedArray &a, const FixedArray &b) { return a.v == b.v; }
+  friend bool operator!=(const FixedArray &a, const FixedArray &b) { return a.v != b.v; }
+};
+template <class T, unsigned N>
+struct Vector : FixedArray<T, N> {};
+template <class T, unsigned N>
+struct CovariantVector : FixedArray<T, N> {};
+template <class T, unsigned N = 3>
+struct RGBPixel : FixedArray<T, N> {
+  static_assert(N == 3, "RGBPixel has 3 components");
+};
+template <class T, unsigned N = 4>
+struct RGBAPixel : FixedArray<T, N> {
+  static_assert(N == 4, "RGBAPixel has 4 components");
+};
+}  // namespace pixel
+
 namespace detail {
+
+/* component_of<P>: the component type of a pixel (P itself for scalars). */
+template <class P, class = void>
+struct component_of {
+  using type = P;
+  static constexpr bool fixed = false;
+};
+template <class P>
+struct component_of<P, std::void_t<typename P::value_type, decltype(P::Length)>> {
+  using type = typename P::value_type;
+  static constexpr bool fixed = std::is_base_of_v<pixel::FixedArray<type, P::Length>, P>;
+};
 
 /* The C geometry value types of each wrapped dimension. */
 template <unsigned D>
@@ -343,6 +389,16 @@ struct image_traits {
   };
 NDW_FOR_EACH_IMAGE(NDW_CXX_IMAGE_TRAITS)
 #undef NDW_CXX_IMAGE_TRAITS
+
+/* Images of fixed-size pixels: image_traits<pixel::Vector<float, 3>, 3, false>
+ * is the facade ndw_image_vf3_3 (one per NDW_FOR_EACH_COMPOUND_IMAGE entry). */
+#define NDW_CXX_COMPOUND_TRAITS(code, itk, tok, ctype, comp, n, D, layout) \
+  template <>                                                           \
+  struct image_traits<pixel::itk<ctype, n>, D, false> {                 \
+    NDW_CXX_FACADE_MEMBERS(ndw_image, tok, D)                           \
+  };
+NDW_FOR_EACH_COMPOUND_IMAGE(NDW_CXX_COMPOUND_TRAITS)
+#undef NDW_CXX_COMPOUND_TRAITS
 #undef NDW_CXX_FACADE_MEMBERS
 
 template <unsigned D>
@@ -371,9 +427,11 @@ Region<D> from_c(const CRegion &r) noexcept {
 }
 
 /* What Image and VectorImage share: ownership, regions, metadata, buffer. */
-template <class T, unsigned D, bool IsVector>
+template <class P, unsigned D, bool IsVector>
 class image_base {
-  using traits = image_traits<T, D, IsVector>;
+  using traits = image_traits<P, D, IsVector>;
+  /* T: the component type (P itself, or the component of a fixed-size pixel) */
+  using T = typename component_of<P>::type;
   static_assert(pixel_traits<T>::wrapped,
                 "ndw::Image<T, D>: T is not a pixel type wrapped by this build of ndwrap "
                 "(pixel types: bool, int8_t..uint64_t, float, double, std::complex<float>, "
@@ -381,10 +439,14 @@ class image_base {
   static_assert(geometry_traits<D>::wrapped,
                 "ndw::Image<T, D>: dimension D is not wrapped by this build of ndwrap "
                 "(add it to the CMake option NDW_WRAP_DIMS)");
+  static_assert(!component_of<P>::fixed || traits::wrapped,
+                "ndw::Image<P, D>: this fixed-size pixel type is not wrapped by this build "
+                "of ndwrap in dimension D (CMake options NDW_WRAP_<code>, e.g. NDW_WRAP_VF, "
+                "and NDW_WRAP_VECTOR_COMPONENTS)");
 
  public:
-  using pixel_type = T;
-  /** Component type (vector images: one component of a pixel). */
+  using pixel_type = P;
+  /** Component type (vector images and fixed-size pixels: one component). */
   using value_type = T;
   using handle_type = typename traits::handle;
   using index_type = Index<D>;
@@ -543,7 +605,8 @@ class image_base {
 
 }  // namespace detail
 
-/** Is ndw::Image<T, D> (and VectorImage<T, D>) available in this build? */
+/** Is ndw::Image<T, D> (and VectorImage<T, D> for a scalar T) available in
+ *  this build?  T may be a fixed-size pixel (ndw::pixel::RGBPixel<uint8_t>). */
 template <class T, unsigned D>
 inline constexpr bool is_wrapped_v = detail::image_traits<T, D, false>::wrapped;
 
@@ -578,17 +641,32 @@ class Image : public detail::image_base<T, D, false> {
     return FromBase(out);
   }
 
+  /* T may be a fixed-size pixel (ndw::pixel::Vector<float, 3>): the C facade
+   * then takes and gives its components through pointers. */
+  static constexpr bool fixed_pixel = detail::component_of<T>::fixed;
+
   T GetPixel(const index_type &index) const {
     const auto i = detail::to_c<D>(index);
     T value{};
-    check(traits::get_pixel(this->live(), &i, &value));
+    if constexpr (fixed_pixel)
+      check(traits::get_pixel(this->live(), &i, value.data()));
+    else
+      check(traits::get_pixel(this->live(), &i, &value));
     return value;
   }
   void SetPixel(const index_type &index, const T &value) {
     const auto i = detail::to_c<D>(index);
-    check(traits::set_pixel(this->live(), &i, value));
+    if constexpr (fixed_pixel)
+      check(traits::set_pixel(this->live(), &i, value.data()));
+    else
+      check(traits::set_pixel(this->live(), &i, value));
   }
-  void FillBuffer(const T &value) { check(traits::fill_buffer(this->live(), value)); }
+  void FillBuffer(const T &value) {
+    if constexpr (fixed_pixel)
+      check(traits::fill_buffer(this->live(), value.data()));
+    else
+      check(traits::fill_buffer(this->live(), value));
+  }
 };
 
 /* ---- VectorImage<T, D> ------------------------------------------------------- */
