@@ -67,6 +67,9 @@ as an int (RuntimeError when unallocated).";
 %feature("docstring") T::__getitem__ "image[z, y, x]: NumPy indexing (NumPy axis order, as ITK 5).";
 %feature("docstring") T::__setitem__ "image[z, y, x] = value: NumPy assignment into the pixels.";
 %feature("docstring") T::__buffer__ "__buffer__(flags=None) -> memoryview of the pixels (PEP 688).";
+%feature("docstring") T::astype "astype(pixel_type) -> this image for its own pixel type, else a
+new image of that pixel type (same template and dimension, same geometry) cast by ndwrap.CastImage's
+rules (ITK's image.astype; pixel_type: ndwrap.F, np.float32, 'float', ...).";
 %feature("docstring") T::__array__ "__array__(dtype=None, copy=None) -> NumPy array: a view unless
 copy=True or another dtype is asked for (NumPy 2's protocol).";
 %enddef
@@ -87,6 +90,10 @@ undefined, as vnl; BufferError while exported).";
 %feature("docstring") T::py_cols "cols() -> number of columns.";
 %feature("docstring") T::columns "columns() -> number of columns (vnl's other name for cols()).";
 %feature("docstring") T::__call__ "v(i) / m(r, c) -> element (vnl's operator()).";
+%feature("docstring") T::as_matrix "as_matrix() -> a new vnl_matrix holding a copy (vnl's
+vnl_matrix_fixed::as_matrix; e.g. of Matrix.GetVnlMatrix(), which shares).";
+%feature("docstring") T::as_vector "as_vector() -> a new vnl_vector holding a copy (vnl's
+vnl_vector_fixed::as_vector).";
 %enddef
 
 %define NDW_SEQ_DOCS(PYNAME, T)

@@ -42,6 +42,10 @@ static PyObject *T##_dtype_get(T *s) {
   PyObject *__deepcopy__(PyObject *ndw_self, PyObject *memo) {
     return ndw_py_protocol_call("deepcopy", ndw_self, memo, NULL);
   }
+  /* ITK's image.astype(pixel_type): ndwrap/imagecast.py */
+  PyObject *astype(PyObject *ndw_self, PyObject *pixel_type) {
+    return ndw_py_protocol_call("astype", ndw_self, pixel_type, NULL);
+  }
   PyObject *_set_start_index(PyObject *index) {
     return ndw_py_image_set_start_index((ndw_image *)$self, index);
   }

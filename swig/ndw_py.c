@@ -735,7 +735,7 @@ static void ndw_py_release_pybuffer(void *context) {
  * on every error it is released here. */
 static char ndw_py_empty_buffer[16];
 
-static Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
+Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
   Py_buffer *pb = PyMem_Malloc(sizeof *pb);
   const uint64_t limit = (uint64_t)PTRDIFF_MAX;
   uint64_t count = 1;
@@ -1090,8 +1090,7 @@ typedef struct ndw_py_export {
 } ndw_py_export;
 
 /* Fill `view` from a description, honouring the consumer's request flags. */
-static int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view,
-                            int flags) {
+int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view, int flags) {
   ndw_py_export *ex;
   Py_ssize_t len = (Py_ssize_t)d->itemsize;
   if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && d->readonly) {

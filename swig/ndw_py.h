@@ -63,6 +63,17 @@ int ndw_py_lock(ndw_image *a, ndw_image *b);
 int ndw_py_check_radius(const ndw_image *input, const uint64_t *radius, const char *what);
 void ndw_py_unlock(ndw_image *a, ndw_image *b);
 
+/* ---- buffers (shared by every bridge's glue) ------------------------------ */
+/** The one acquisition path (DESIGN.md "Safety rules"): get `obj`'s buffer
+ *  (writable when asked), check it and describe it in `d`.  Returns the
+ *  heap Py_buffer to release with PyBuffer_Release + PyMem_Free, or NULL
+ *  with an exception set (nothing held). */
+Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d);
+/** Export `d` in `view` for a getbuffer slot of `self`, honouring the
+ *  consumer's request flags; view->internal is PyMem_Free'd by the
+ *  releasebuffer slot.  The caller counts the export when this returns 0. */
+int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view, int flags);
+
 /* ---- images -------------------------------------------------------------- */
 ndw_image *ndw_py_image_new(ndw_pixel_type t, unsigned dim, int vector);
 void ndw_py_image_free(ndw_image *im);

@@ -60,6 +60,7 @@ NDW_WRAP_VNL_COMMON(vnl_vector##NDW_CODE_, ndw_vnl_vector_##NDW_TOK_, NDW_PIXEL_
 %feature("python:slot", "sq_item", functype="ssizeargfunc") ndw_vnl_vector_##NDW_TOK_::__getitem__;
 %feature("python:slot", "sq_ass_item", functype="ssizeobjargproc") ndw_vnl_vector_##NDW_TOK_::__setitem__;
 %feature("python:slot", "tp_call", functype="ternarycallfunc") ndw_vnl_vector_##NDW_TOK_::__call__;
+%newobject ndw_vnl_vector_##NDW_TOK_::as_vector;
 %extend ndw_vnl_vector_##NDW_TOK_ {
   /* vnl_vector(n) or vnl's vnl_vector(n, value): n elements set to value */
   ndw_vnl_vector_##NDW_TOK_(PyObject *n = NULL, PyObject *value = NULL) {
@@ -92,6 +93,10 @@ NDW_WRAP_VNL_COMMON(vnl_vector##NDW_CODE_, ndw_vnl_vector_##NDW_TOK_, NDW_PIXEL_
     Py_DECREF(index);
     return r;
   }
+  /* vnl_vector_fixed::as_vector(): a new vector holding a copy */
+  ndw_vnl_vector_##NDW_TOK_ *as_vector() {
+    return (ndw_vnl_vector_##NDW_TOK_ *)ndw_py_vnl_copy((ndw_vnl *)$self);
+  }
   PyObject *py_set_size(PyObject *n) { return ndw_py_vnl_set_size((ndw_vnl *)$self, n, NULL); }
   PyObject *py_get(PyObject *i) { return ndw_py_vnl_get((ndw_vnl *)$self, i, NULL); }
   PyObject *py_put(PyObject *i, PyObject *value) {
@@ -113,6 +118,7 @@ NDW_WRAP_VNL_COMMON(vnl_vector##NDW_CODE_, ndw_vnl_vector_##NDW_TOK_, NDW_PIXEL_
 }
 NDW_WRAP_VNL_COMMON(vnl_matrix##NDW_CODE_, ndw_vnl_matrix_##NDW_TOK_, NDW_PIXEL_##NDW_CODE_, 1)
 %feature("python:slot", "tp_call", functype="ternarycallfunc") ndw_vnl_matrix_##NDW_TOK_::__call__;
+%newobject ndw_vnl_matrix_##NDW_TOK_::as_matrix;
 %extend ndw_vnl_matrix_##NDW_TOK_ {
   /* vnl_matrix(rows, cols) or vnl's vnl_matrix(rows, cols, value) */
   ndw_vnl_matrix_##NDW_TOK_(PyObject *rows = NULL, PyObject *cols = NULL, PyObject *value = NULL) {
@@ -122,6 +128,11 @@ NDW_WRAP_VNL_COMMON(vnl_matrix##NDW_CODE_, ndw_vnl_matrix_##NDW_TOK_, NDW_PIXEL_
   /* m(r, c): vnl's operator(); columns(): vnl's other name for cols() */
   PyObject *__call__(PyObject *r, PyObject *c) { return ndw_py_vnl_get((ndw_vnl *)$self, r, c); }
   unsigned long long columns() { return ndw_vnl_cols((ndw_vnl *)$self); }
+  /* vnl_matrix_fixed::as_matrix() (itkPyVnlTest on Matrix.GetVnlMatrix()):
+   * a new matrix holding a copy */
+  ndw_vnl_matrix_##NDW_TOK_ *as_matrix() {
+    return (ndw_vnl_matrix_##NDW_TOK_ *)ndw_py_vnl_copy((ndw_vnl *)$self);
+  }
   PyObject *py_set_size(PyObject *rows, PyObject *cols) {
     return ndw_py_vnl_set_size((ndw_vnl *)$self, rows, cols);
   }

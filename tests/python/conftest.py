@@ -43,6 +43,20 @@ def small_size(d):
     return [2 + (i % 3) for i in range(d)]
 
 
+def counting_vector_image(image_type, size, ncomp):
+    """A VectorImage of `image_type` and `size` (x, y, ...) with `ncomp`
+    components, every component numbered in buffer order (0, 1, 2, ...,
+    wrapping at the pixel type's range); shared by test_axes.py and
+    test_itk_parity.py."""
+    img = image_type.New()
+    img.SetNumberOfComponentsPerPixel(ncomp)
+    img.SetRegions(list(size))
+    img.Allocate()
+    a = ndwrap.PyBuffer[image_type].GetArrayViewFromImage(img)
+    a[...] = np.arange(a.size).astype(a.dtype).reshape(a.shape)
+    return img
+
+
 def py_value(x):
     """NumPy scalar -> the Python value GetPixel returns."""
     return x.item()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import ndwrap
+from conftest import counting_vector_image
 
 pytestmark = pytest.mark.skipif(3 not in ndwrap.WRAPPED_DIMS or not ndwrap.F.wrapped,
                                 reason="needs Image[F, 3] (trimmed build)")
@@ -27,13 +28,7 @@ SIZE = (12, 4, 6)  # IOLink's documented example: exports as (6, 4, 12)
 
 
 def vector_image(ncomp=3):
-    img = VT.New()
-    img.SetNumberOfComponentsPerPixel(ncomp)
-    img.SetRegions(SIZE)
-    img.Allocate()
-    a = ndwrap.PyBuffer[VT].GetArrayViewFromImage(img)
-    a[...] = np.arange(a.size, dtype=np.float32).reshape(a.shape)
-    return img
+    return counting_vector_image(VT, SIZE, ncomp)
 
 
 def scalar_image():

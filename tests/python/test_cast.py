@@ -71,3 +71,21 @@ def test_cast_is_in_libndwrap_and_listed():
     if ndwrap.CF.wrapped:
         with pytest.raises(ndwrap.NotWrappedError, match="CastImage"):
             ndwrap.CastImage[ndwrap.Image[ndwrap.CF, D], ndwrap.Image[ndwrap.F, D]]
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda pr: f"{pr[0].code}-{pr[1].code}")
+def test_cast_vector_image_matches_per_component(pair):
+    """CastVectorImage: every component by CastImage's rules, any strides
+    (a transposed view), the input's component count."""
+    p_in, p_out = pair
+    a = np.stack([sample(p_in), sample(p_in)[::-1]], axis=-1)  # D axes + 2 components
+    a = np.swapaxes(a, 0, D - 1) if D > 1 else a
+    T_in, T_out = ndwrap.VectorImage[p_in, D], ndwrap.VectorImage[p_out, D]
+    img = ndwrap.PyBuffer[T_in].GetImageViewFromArray(a, is_vector=True)
+    out = ndwrap.CastVectorImage[T_in, T_out](img)
+    assert type(out) is T_out and out.GetNumberOfComponentsPerPixel() == 2
+    got, want = np.asarray(out), expected(a, p_out)
+    if p_out.kind == "f":
+        np.testing.assert_array_equal(got, want)
+    else:
+        assert np.array_equal(got, want), (a, got, want)

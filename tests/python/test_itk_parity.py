@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import ndwrap as itk
+from conftest import counting_vector_image
 
 # ITK's tests use these types; a trimmed build (NDW_WRAP_DIMS, NDW_WRAP_<code>)
 # skips the file (tests/python/test_help.py is table-driven instead)
@@ -234,12 +235,8 @@ def test_vector_image_round_trip_shapes():
         region.SetSize(axis, n)
     T = itk.VectorImage[itk.UC, 3]
     for comps in (1, 3):
-        v = T.New()
-        v.SetRegions(region)
-        v.SetNumberOfComponentsPerPixel(comps)
-        v.Allocate()
+        v = counting_vector_image(T, region.GetSize(), comps)
         a = itk.PyBuffer[T].GetArrayViewFromImage(v)
-        a[...] = np.arange(a.size, dtype=a.dtype).reshape(a.shape)
         for src in (a, np.asfortranarray(a)):
             out = itk.PyBuffer[T].GetImageViewFromArray(src, is_vector=True)
             assert (out.ndim, out.dtype, out.shape) == (src.ndim, src.dtype, src.shape)
@@ -407,6 +404,30 @@ def test_matrix_identity_and_vnl():
         itk.Matrix[itk.D, 5, 3]
 
 
+def test_vnl_as_matrix_copies():
+    """itkPyVnlTest.py::test_NumPyBridge_VnlMatrix: ``m3 = m3.as_matrix()``
+    on the vnl_matrix of a deleted itk.Matrix gives a vnl_matrix with the
+    identity (vnl_matrix_fixed::as_matrix returns a copy); as_vector alike."""
+    itkm = itk.Matrix[itk.F, 3, 3]()
+    itkm.SetIdentity()
+    m3 = itkm.GetVnlMatrix()
+    del itkm
+    gc.collect()
+    shared = m3
+    m3 = m3.as_matrix()
+    assert type(m3) is itk.vnl_matrix[itk.F]
+    assert (m3.rows(), m3.cols()) == (3, 3)
+    assert all(m3.get(i, j) == (1.0 if i == j else 0.0) for i in range(3) for j in range(3))
+    assert not np.shares_memory(np.asarray(m3), np.asarray(shared))
+    m3.put(0, 0, 5)
+    assert shared.get(0, 0) == 1.0
+    v = itk.vnl_vector[itk.D](3, 2.5)
+    w = v.as_vector()
+    assert type(w) is itk.vnl_vector[itk.D] and list(np.asarray(w)) == [2.5] * 3
+    w[0] = 0
+    assert v[0] == 2.5
+
+
 def test_matrix_from_array_copies():
     """extras.py "ITK Matrix": GetMatrixFromArray / matrix_from_array copy,
     m(0, 0), array_from_matrix copies back, array-likes work."""
@@ -443,3 +464,122 @@ def test_matrix_from_array_copies():
         itk.Matrix[itk.D, 2, 2]().GetInverse()
     with pytest.raises(itk.NotWrappedError, match="sizes are 1..4"):
         itk.matrix_from_array(np.zeros((5, 5)))
+
+
+def test_astype_image():
+    """extras.py "test .astype for itk.Image": the same pixel type (as an
+    ndwrap pixel type, a NumPy type or a C name) returns the image itself;
+    another one gives an image of the same template and dimension with
+    that dtype, cast by CastImage's rules, geometry kept;
+    CastImageFilter has ITK's mangled attribute names."""
+    a = np.random.default_rng(1).integers(0, 256, (8, 12, 5)).astype(np.uint8)
+    image = itk.image_from_array(a, is_vector=False)
+    image.SetSpacing([0.5, 2.0, 3.0])
+    for same in (np.uint8, np.dtype(np.uint8), itk.UC, "unsigned char"):
+        assert image.astype(same) is image
+    assert hasattr(itk.CastImageFilter, "IUC3IF3") and hasattr(itk.CastImageFilter, "IUC3ISS3")
+    assert not hasattr(itk.CastImageFilter, "IUC3ICF3")  # complex has no cast
+    name, (_, dim) = itk.template(image)
+    for t, dt in ((itk.F, np.float32), (itk.SS, np.int16), (itk.UI, np.uint32),
+                  (np.float32, np.float32), ("double", np.float64)):
+        cast = image.astype(t)
+        assert itk.template(cast)[0] == name and itk.template(cast)[1][1] == dim
+        assert cast.dtype == dt and cast is not image
+        assert np.array_equal(np.asarray(cast), a.astype(dt))
+        assert cast.GetSpacing() == (0.5, 2.0, 3.0)
+        assert not np.shares_memory(np.asarray(cast), np.asarray(image))
+    f = itk.image_from_array(np.array([[-1.5, 300.0, np.nan]], np.float32))
+    assert np.asarray(f.astype(itk.UC)).tolist() == [[0, 255, 0]]  # saturates, NaN -> 0
+
+
+def test_astype_vector_image():
+    """extras.py "test .astype for itk.VectorImage": a VectorImage casts to
+    a VectorImage of the other pixel type with the same components
+    (CastVectorImage, CastImageFilter.VIF2VID2)."""
+    a = np.random.default_rng(2).integers(0, 256, (8, 5, 3)).astype(np.float32)
+    a[0, 0] = (-7.5, 70000.0, np.nan)
+    image = itk.image_from_array(a, is_vector=True)
+    assert image.astype(np.float32) is image
+    assert hasattr(itk.CastImageFilter, "VIF2VID2") and hasattr(itk.CastImageFilter, "VIF2VISS2")
+    for t, dt in ((itk.D, np.float64), (itk.SS, np.int16), (itk.UI, np.uint32),
+                  (np.float64, np.float64)):
+        cast = image.astype(t)
+        assert itk.template(cast) == ("VectorImage", (itk.template(cast)[1][0], 2))
+        assert cast.dtype == dt and cast.GetNumberOfComponentsPerPixel() == 3
+        assert np.asarray(cast).shape == (8, 5, 3)
+    assert np.asarray(image.astype(itk.SS))[0, 0].tolist() == [-7, 32767, 0]
+    assert np.asarray(image.astype(itk.UI))[0, 0].tolist() == [0, 70000, 0]
+    assert np.array_equal(np.asarray(image.astype(itk.D)), a.astype(np.float64), equal_nan=True)
+
+
+def test_cast_image_filter_spellings():
+    """extras.py (itk.cast_image_filter(Input=..., ttype=(In, Out))) and ITK's
+    object spelling CastImageFilter[In, Out].New() / SetInput / Update /
+    GetOutput, kept small (ndwrap has no pipeline); errors are clear."""
+    UC2, F2 = itk.Image[itk.UC, 2], itk.Image[itk.F, 2]
+    image = itk.image_from_array(np.arange(6, dtype=np.uint8).reshape(2, 3))
+    want = np.arange(6, dtype=np.float32).reshape(2, 3)
+    out = itk.cast_image_filter(Input=image, ttype=(UC2, F2))
+    assert type(out) is F2 and np.array_equal(np.asarray(out), want)
+    assert np.array_equal(np.asarray(itk.cast_image_filter(image, ttype=[UC2, F2])), want)
+    Filter = itk.CastImageFilter[UC2, F2]
+    assert Filter is itk.CastImageFilter.IUC2IF2 and (UC2, F2) in itk.CastImageFilter
+    assert (Filter.InputImageType, Filter.OutputImageType) == (UC2, F2)
+    f = Filter.New()
+    assert f.GetInput() is None
+    with pytest.raises(RuntimeError, match="SetInput"):
+        f.Update()
+    f.SetInput(image)
+    f.Update()
+    first = f.GetOutput()
+    assert type(first) is F2 and np.array_equal(np.asarray(first), want)
+    assert f.GetOutput() is first  # no new cast until the input changes
+    assert type(Filter.New(Input=image).GetOutput()) is F2
+    assert type(Filter.New(image).GetOutput()) is F2
+    with pytest.raises(TypeError, match="takes a ImageUC2"):
+        f.SetInput(first)
+    with pytest.raises(TypeError, match="unknown keyword"):
+        Filter.New(image, Output=None)
+    with pytest.raises(TypeError, match="ttype"):
+        itk.cast_image_filter(image)
+    with pytest.raises(itk.NotWrappedError, match="Wrapped casts of ImageUC2"):
+        itk.CastImageFilter[UC2, itk.Image[itk.CF, 2]]
+    with pytest.raises(TypeError, match="not an ndwrap image type"):
+        itk.CastImageFilter[UC2, itk.F]
+    with pytest.raises(itk.NotWrappedError):
+        image.astype(itk.CF)
+    with pytest.raises(TypeError):
+        image.astype(None)
+    with pytest.raises(TypeError):
+        image.astype(True)
+
+
+def test_casts_of_fixed_size_pixel_images():
+    """extras.py ".astype for itk.VectorImage" (cast_image_filter from a
+    VectorImage to Image[Vector[F, N], D]) and ".astype for conversion
+    between vector-like pixel types" (RGBPixel[UC] -> Vector[F, 3]), in the
+    dimension where this build wraps them: through CastVectorImage over
+    views, values kept, component counts checked."""
+    Vector, RGBPixel = getattr(itk, "Vector", None), getattr(itk, "RGBPixel", None)
+    if Vector is None or (Vector[itk.F, 3], 3) not in itk.Image or \
+            (RGBPixel[itk.UC], 3) not in itk.Image:
+        pytest.skip("needs Image[Vector[F, 3], 3] and Image[RGBPixel[UC], 3] (fixed-size pixels)")
+    VF33, RGB3 = itk.Image[Vector[itk.F, 3], 3], itk.Image[RGBPixel[itk.UC], 3]
+    VIF3 = itk.VectorImage[itk.F, 3]
+    a = np.random.default_rng(5).integers(0, 256, (4, 5, 6, 3)).astype(np.float32)
+    image = itk.image_from_array(a, is_vector=True)
+    assert type(image) is VIF3
+    out = itk.cast_image_filter(Input=image, ttype=(VIF3, VF33))
+    assert type(out) is VF33 and np.array_equal(np.asarray(out), a)
+    assert hasattr(itk.CastImageFilter, "VIF3IVF33") and hasattr(itk.CastImageFilter, "IRGBUC3IVF33")
+    back = itk.CastImageFilter[VF33, itk.VectorImage[itk.D, 3]].New(out).GetOutput()
+    assert back.GetNumberOfComponentsPerPixel() == 3 and np.array_equal(np.asarray(back), a)
+    rgb = RGB3.New()
+    rgb.SetRegions([6, 5, 4])
+    rgb.Allocate()
+    np.asarray(rgb)[...] = a.astype(np.uint8)
+    vec = rgb.astype(Vector[itk.F, 3])
+    assert type(vec) is VF33 and np.array_equal(np.asarray(vec), a)
+    two = itk.image_from_array(a[..., :2].copy(), is_vector=True)
+    with pytest.raises(ValueError, match="3 components"):
+        itk.cast_image_filter(two, ttype=(VIF3, VF33))

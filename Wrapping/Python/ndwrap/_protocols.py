@@ -42,6 +42,14 @@ def _check_copy(copy):
     return None if copy is None else bool(copy)
 
 
+def astype(obj, pixel_type, _unused=None):
+    """``image.astype(pixel_type)`` (ITK's): the image itself for its own
+    pixel type, else a cast (see :mod:`ndwrap.imagecast`)."""
+    from . import imagecast
+
+    return imagecast.astype(obj, pixel_type)
+
+
 def array(obj, dtype=None, copy=None):
     """``obj.__array__(dtype=None, copy=None)`` for images and vnl objects."""
     np = _numpy()
