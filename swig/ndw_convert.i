@@ -163,3 +163,22 @@ static PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyO
 %rename(_fast_conversion) ndw_swig_fast_conversion;
 PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyObject *fallback,
                                    PyObject *image_types, PyObject *doc);
+
+/* _axes_order(axes, dim, vector): the one axes= parser (ndw_py.c) for the
+ * Python spellings: (perm, with_c), or TypeError / ValueError. */
+%{
+static PyObject *ndw_swig_axes_order(PyObject *axes, PyObject *dim_obj, PyObject *vector_obj) {
+  unsigned long dim = PyLong_AsUnsignedLong(dim_obj);
+  int vector;
+  if (dim == (unsigned long)-1 && PyErr_Occurred()) return NULL;
+  if (dim < 1 || dim > NDW_MAX_DIM) {
+    PyErr_Format(PyExc_ValueError, "dimension %lu is not in 1..%d", dim, NDW_MAX_DIM);
+    return NULL;
+  }
+  if ((vector = PyObject_IsTrue(vector_obj)) < 0) return NULL;
+  return ndw_py_axes_order_tuple(axes, (unsigned)dim, vector);
+}
+%}
+
+%rename(_axes_order) ndw_swig_axes_order;
+PyObject *ndw_swig_axes_order(PyObject *axes, PyObject *dim_obj, PyObject *vector_obj);

@@ -821,45 +821,185 @@ fail:
 
 ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObject *obj,
                              int is_vector, int writable) {
-  ndw_buffer_desc d;
-  Py_buffer *pb;
-  ndw_image *im = ndw_py_image_new(t, dim, vector);
-  if (im == NULL) return NULL;
-  if ((pb = ndw_py_acquire(obj, writable, &d)) == NULL) {
-    ndw_image_free(im);
-    return NULL;
+  ndw_py_view_opts opts = {0};
+  opts.writable = writable;
+  return ndw_py_image_view_ex(&t, dim, vector, obj, is_vector, &opts);
+}
+
+/* ---- axes="..." (issue 12): the one parser ------------------------------ */
+
+static const char ndw_axis_letters[] = "XYZT"; /* image dimensions 0..3 */
+
+/* ValueError "axes='..': <why>; a 3-d vector image expects ...". */
+static int ndw_py_axes_error(PyObject *axes, unsigned dim, int vector, PyObject *why) {
+  char spatial[16] = "", def[8] = "";
+  unsigned k = 0, m = 0;
+  for (unsigned i = 0; i < dim; ++i) { /* dim <= 4 here */
+    if (i) {
+      spatial[m++] = ',';
+      spatial[m++] = ' ';
+    }
+    spatial[m++] = ndw_axis_letters[i];
+    def[k++] = ndw_axis_letters[dim - 1 - i];
   }
-  /* from here on the image owns pb: the release callback runs on failure */
-  if (ndw_py_check(ndw_image_view_buffer(im, &d, is_vector, ndw_py_release_pybuffer, pb)) < 0) {
-    ndw_image_free(im);
-    return NULL;
+  spatial[m] = '\0';
+  if (vector) def[k++] = 'C';
+  def[k] = '\0';
+  if (why != NULL)
+    PyErr_Format(PyExc_ValueError,
+                 "axes=%R: %U; a %u-d %simage expects each of the letters %s%s exactly once, "
+                 "e.g. '%s'",
+                 axes, why, dim, vector ? "vector " : "", spatial,
+                 vector ? " and C" : " (and C, a component axis of length 1, if wanted)", def);
+  Py_XDECREF(why);
+  return -1;
+}
+
+/* The slot of an (upper-cased) letter: 0..3 for X, Y, Z, T below `dim`,
+ * 4 for C, -1 for anything else. */
+static int ndw_py_axis_slot(Py_UCS4 ch, unsigned dim) {
+  if (ch == 'C') return 4;
+  for (unsigned j = 0; j < dim; ++j)
+    if (ch == (Py_UCS4)ndw_axis_letters[j]) return (int)j;
+  return -1;
+}
+
+int ndw_py_axes_order(PyObject *axes, unsigned dim, int vector, ndw_py_axes *out) {
+  /* where[slot]: the position of that letter in the default array (z, y, x, c) */
+  int where[5], count[5] = {0};
+  PyObject *up, *c;
+  Py_ssize_t len;
+  if (!PyUnicode_Check(axes)) {
+    PyObject *name = PyObject_GetAttrString((PyObject *)Py_TYPE(axes), "__name__");
+    if (name != NULL)
+      PyErr_Format(PyExc_TypeError,
+                   "axes must be a string of axis letters such as 'ZYXC', not %S", name);
+    Py_XDECREF(name);
+    return -1;
   }
-  return im;
+  if (dim > 4) {
+    PyErr_Format(PyExc_ValueError,
+                 "axes=%R: axis letters name at most 4 image dimensions (X, Y, Z, T); this "
+                 "image has %u (use keepAxes or the default order)",
+                 axes, dim);
+    return -1;
+  }
+  for (unsigned i = 0; i < dim; ++i) where[i] = (int)(dim - 1 - i);
+  where[4] = (int)dim;
+  /* Python's str.upper(), done in C for ASCII (the common case) */
+  if (PyUnicode_IS_ASCII(axes)) {
+    up = axes;
+    Py_INCREF(up);
+  } else if ((up = PyObject_CallMethod(axes, "upper", NULL)) == NULL) {
+    return -1;
+  }
+#define NDW_AXIS_CHAR(i)                                                                         \
+  (up == axes && PyUnicode_READ_CHAR(up, i) >= 'a' && PyUnicode_READ_CHAR(up, i) <= 'z'          \
+       ? PyUnicode_READ_CHAR(up, i) - ('a' - 'A')                                                \
+       : PyUnicode_READ_CHAR(up, i))
+  len = PyUnicode_GET_LENGTH(up);
+  for (Py_ssize_t i = 0; i < len; ++i) { /* every letter known here, in order */
+    int s = ndw_py_axis_slot(NDW_AXIS_CHAR(i), dim);
+    if (s < 0) {
+      c = PyUnicode_FromOrdinal((int)NDW_AXIS_CHAR(i));
+      Py_DECREF(up);
+      if (c == NULL) return -1;
+      ndw_py_axes_error(axes, dim, vector, PyUnicode_FromFormat("%R is not an axis letter here", c));
+      Py_DECREF(c);
+      return -1;
+    }
+    count[s]++;
+  }
+  for (Py_ssize_t i = 0; i < len; ++i) { /* the first letter that repeats, in order */
+    int s = ndw_py_axis_slot(NDW_AXIS_CHAR(i), dim);
+    if (count[s] > 1) {
+      Py_DECREF(up);
+      return ndw_py_axes_error(axes, dim, vector, PyUnicode_FromFormat(
+                                   "'%c' is repeated", s == 4 ? 'C' : ndw_axis_letters[s]));
+    }
+  }
+  {
+    char missing[32];
+    unsigned m = 0;
+    for (unsigned j = 0; j <= 4; ++j) { /* at most 5 letters: 5 * 5 bytes */
+      if ((j < 4 && j >= dim) || (j == 4 && !vector) || count[j]) continue;
+      if (m) {
+        missing[m++] = ',';
+        missing[m++] = ' ';
+      }
+      missing[m++] = '\'';
+      missing[m++] = j == 4 ? 'C' : ndw_axis_letters[j];
+      missing[m++] = '\'';
+    }
+    missing[m] = '\0';
+    if (missing[0]) {
+      Py_DECREF(up);
+      return ndw_py_axes_error(axes, dim, vector, PyUnicode_FromFormat("%s missing", missing));
+    }
+  }
+  /* each letter at most once: len <= dim + 1 <= 5 */
+  out->n = (int)len;
+  out->with_c = count[4] != 0;
+  for (Py_ssize_t i = 0; i < len; ++i) out->perm[i] = where[ndw_py_axis_slot(NDW_AXIS_CHAR(i), dim)];
+#undef NDW_AXIS_CHAR
+  Py_DECREF(up);
+  return 0;
+}
+
+PyObject *ndw_py_axes_order_tuple(PyObject *axes, unsigned dim, int vector) {
+  ndw_py_axes o;
+  PyObject *perm;
+  if (ndw_py_axes_order(axes, dim, vector, &o) < 0) return NULL;
+  if ((perm = PyTuple_New(o.n)) == NULL) return NULL;
+  for (int i = 0; i < o.n; ++i) {
+    PyObject *v = PyLong_FromLong(o.perm[i]);
+    if (v == NULL) {
+      Py_DECREF(perm);
+      return NULL;
+    }
+    PyTuple_SET_ITEM(perm, i, v);
+  }
+  return Py_BuildValue("(NO)", perm, o.with_c ? Py_True : Py_False);
 }
 
 ndw_image *ndw_py_image_view_ex(const ndw_pixel_type *type, unsigned dim, int vector,
-                                PyObject *obj, int is_vector, int keep,
-                                int (*wrapped)(ndw_pixel_type, unsigned, int)) {
+                                PyObject *obj, int is_vector, const ndw_py_view_opts *opts) {
+  static const ndw_py_view_opts defaults;
   ndw_buffer_desc d;
   Py_buffer *pb;
   ndw_pixel_type t;
   ndw_image *im = NULL;
   int native, spatial;
-  if ((pb = ndw_py_acquire(obj, 0, &d)) == NULL) return NULL;
+  if (opts == NULL) opts = &defaults;
+  if ((pb = ndw_py_acquire(obj, opts->writable, &d)) == NULL) return NULL;
   spatial = d.ndim - ((vector || is_vector) ? 1 : 0);
   if (type != NULL) {
     t = *type;
   } else if (ndw_buffer_parse_format(d.format, d.itemsize, &t, &native) != NDW_OK || !native ||
-             spatial < 1 || spatial > NDW_MAX_DIM || !wrapped(t, (unsigned)spatial, is_vector != 0)) {
-    PyBuffer_Release(pb);
-    PyMem_Free(pb);
+             spatial < 1 || spatial > NDW_MAX_DIM ||
+             !opts->wrapped(t, (unsigned)spatial, is_vector != 0)) {
     PyErr_SetString(PyExc_TypeError, "no wrapped image type views this buffer as it is");
-    return NULL;
+    goto fail;
   } else {
     dim = (unsigned)spatial;
     vector = is_vector != 0;
   }
-  if (keep) /* keepAxes: the array's spatial axes are (x, y, z): reverse them */
+  if (opts->axes != NULL) { /* axes="...": the array's axis i is the letter i */
+    ndw_py_axes o;
+    ndw_buffer_desc p = d;
+    if (ndw_py_axes_order(opts->axes, dim, vector || is_vector, &o) < 0) goto fail;
+    if (o.n != d.ndim) {
+      PyErr_Format(PyExc_ValueError, "axes=%R names %d axes; the array has %d", opts->axes, o.n,
+                   d.ndim);
+      goto fail;
+    }
+    for (int i = 0; i < o.n; ++i) { /* to NumPy's order (z, y, x, c) */
+      p.shape[o.perm[i]] = d.shape[i];
+      p.strides[o.perm[i]] = d.strides[i];
+    }
+    d = p;
+    is_vector = is_vector || o.with_c;
+  } else if (opts->keep) { /* keepAxes: the array's spatial axes are (x, y, z): reverse them */
     for (int i = 0, j = spatial - 1; i < j; ++i, --j) {
       int64_t n = d.shape[i];
       ptrdiff_t st = d.strides[i];
@@ -868,17 +1008,18 @@ ndw_image *ndw_py_image_view_ex(const ndw_pixel_type *type, unsigned dim, int ve
       d.shape[j] = n;
       d.strides[j] = st;
     }
-  if ((im = ndw_py_image_new(t, dim, vector)) == NULL) {
-    PyBuffer_Release(pb);
-    PyMem_Free(pb);
-    return NULL;
   }
+  if ((im = ndw_py_image_new(t, dim, vector)) == NULL) goto fail;
   /* from here on the image owns pb: the release callback runs on failure */
   if (ndw_py_check(ndw_image_view_buffer(im, &d, is_vector, ndw_py_release_pybuffer, pb)) < 0) {
     ndw_image_free(im);
     return NULL;
   }
   return im;
+fail:
+  PyBuffer_Release(pb);
+  PyMem_Free(pb);
+  return NULL;
 }
 
 /* Re-point an existing image at an object's memory (Graft): the same

@@ -96,16 +96,43 @@ PyObject *ndw_py_image_repr(ndw_image *im, const char *pyname);
  *  image lets go of it).  `writable` demands a writable buffer. */
 ndw_image *ndw_py_image_view(ndw_pixel_type t, unsigned dim, int vector, PyObject *obj,
                              int is_vector, int writable);
-/** ndw_py_image_view (read-only request) with two options of the fast
- *  paths: `type` NULL takes the pixel type from the buffer's format and
- *  the dimension from its rank (less the component axis with `is_vector`,
- *  which then makes a vector image), when `wrapped(t, dim, vector)` says
- *  that type is wrapped, and otherwise raises TypeError (the Python layer
- *  then explains or copies); `keep` reads the spatial axes in (x, y, z)
- *  order (keepAxes), by reversing them in the description: strides only. */
+/** An axes="..." order (issue 12): the array's axis i is the default
+ *  array's (z, y, x[, c]) axis perm[i]; `with_c`: a "C" axis is named (for
+ *  a scalar image an axis of length 1). */
+typedef struct ndw_py_axes {
+  int n;
+  int perm[NDW_MAX_DIM + 1];
+  int with_c;
+} ndw_py_axes;
+/** The one axes= parser: letters X, Y, Z, T name image dimensions 0..3 and
+ *  C the components (lower case accepted) of an image of `dim` dimensions
+ *  (`vector`: it has a component axis, which must then be named).  0, or
+ *  -1 with TypeError (not a str) / ValueError naming the expected letters. */
+int ndw_py_axes_order(PyObject *axes, unsigned dim, int vector, ndw_py_axes *out);
+/** The same as Python's pair (perm tuple, with_c bool). */
+PyObject *ndw_py_axes_order_tuple(PyObject *axes, unsigned dim, int vector);
+
+/** Options of ndw_py_image_view_ex (all zero: the defaults). */
+typedef struct ndw_py_view_opts {
+  int writable; /* demand a writable buffer */
+  /* the array's axes: NumPy's reversed order by default; `keep`: spatial
+   * axes in (x, y, z) order (keepAxes); `axes`: a str of letters
+   * (ndw_py_axes_order).  Either one, by permuting the description:
+   * strides only. */
+  int keep;
+  PyObject *axes;
+  /* `type` NULL: is (t, dim, vector) wrapped? */
+  int (*wrapped)(ndw_pixel_type t, unsigned dim, int vector);
+} ndw_py_view_opts;
+/** The one function that acquires a buffer and hands it to a new image
+ *  (ndw_py_image_view is this with defaults).  `type` NULL takes the pixel
+ *  type from the buffer's format and the dimension from its rank (less the
+ *  component axis with `is_vector`, which then makes a vector image), when
+ *  `opts->wrapped(t, dim, vector)` says that type is wrapped, and
+ *  otherwise raises TypeError (the Python layer then explains or copies).
+ *  With `axes` naming a "C" axis, that axis holds the components. */
 ndw_image *ndw_py_image_view_ex(const ndw_pixel_type *type, unsigned dim, int vector,
-                                PyObject *obj, int is_vector, int keep,
-                                int (*wrapped)(ndw_pixel_type, unsigned, int));
+                                PyObject *obj, int is_vector, const ndw_py_view_opts *opts);
 PyObject *ndw_py_image_rewrap(ndw_image *im, PyObject *obj, int is_vector);
 /** New contiguous copy of the pixels (GIL released for large copies). */
 ndw_image *ndw_py_image_copy(ndw_image *im);

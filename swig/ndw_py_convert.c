@@ -17,7 +17,8 @@ typedef struct ndw_fast {
   PyObject *name, *doc;
   int kind;
   PyObject *cls;         /* expected class, or NULL: any key of image_types */
-  PyObject *image_types; /* dict: image class -> anything */
+  PyObject *image_types; /* dict: image class -> anything (never changed) */
+  PyTypeObject *last;    /* the last key of image_types seen (borrowed) */
   PyObject *fallback;    /* the Python spelling */
   void *swig_type;
   ndw_pixel_type t;
@@ -88,14 +89,47 @@ static int ndw_fast_one_flag(PyObject *const *args, Py_ssize_t n, PyObject *kwna
   return 0;
 }
 
+/* The image spellings' call: (x), (x, flag) and the keywords
+ * keep_axes=/keepAxes= (a flag) and axes= (a str, or None), each at most
+ * once.  1: taken, with *pos the positional flag (-1: none; keepAxes for
+ * the exports, is_vector for the imports), *keep the keyword flag (-1:
+ * none) and *axes NULL or a borrowed str; 0: the Python spelling's (a
+ * positional and a keyword flag together, a true keep flag with axes, any
+ * other keyword or value: it explains or handles them). */
+static int ndw_fast_image_args(PyObject *const *args, Py_ssize_t n, PyObject *kwnames, int *pos,
+                               int *keep, PyObject **axes) {
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  *pos = *keep = -1;
+  *axes = NULL;
+  if (n < 1 || n > 2 || (n == 2 && !ndw_fast_flag(args[1], pos))) return 0;
+  for (Py_ssize_t i = 0; i < nkw; ++i) {
+    PyObject *name = PyTuple_GET_ITEM(kwnames, i), *v = args[n + i];
+    if (ndw_fast_name_is(name, "axes", NULL)) {
+      if (*axes != NULL || (v != Py_None && !PyUnicode_Check(v))) return 0;
+      if (v != Py_None) *axes = v;
+    } else if (ndw_fast_name_is(name, "keep_axes", "keepAxes")) {
+      if (*keep >= 0 || !ndw_fast_flag(v, keep)) return 0;
+    } else {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 static PyObject *ndw_fast_fallback(ndw_fast *f, PyObject *const *args, size_t nargsf,
                                    PyObject *kwnames) {
   return PyObject_Vectorcall(f->fallback, args, nargsf, kwnames);
 }
 
 static int ndw_fast_is_cls(ndw_fast *f, PyObject *obj) {
-  if (f->cls != NULL) return (PyObject *)Py_TYPE(obj) == f->cls;
-  return PyDict_Contains(f->image_types, (PyObject *)Py_TYPE(obj)) == 1;
+  PyTypeObject *t = Py_TYPE(obj);
+  if (f->cls != NULL) return (PyObject *)t == f->cls;
+  /* the last class found (kept alive by image_types, which never changes):
+   * a pointer compare instead of a dict lookup for repeated calls */
+  if (t == f->last) return 1;
+  if (PyDict_Contains(f->image_types, (PyObject *)t) != 1) return 0;
+  f->last = t;
+  return 1;
 }
 
 /* object -> NumPy view through its own getbuffer (the one export path);
@@ -138,6 +172,34 @@ static PyObject *ndw_fast_export(PyObject *obj, int keep, unsigned dim, int vect
   return r;
 }
 
+/* object -> NumPy view in the order of `o` (axes="..."): the default view,
+ * an axis of length 1 for a scalar image's "C" (a[..., None]), then
+ * a.transpose(perm): strides only. */
+static PyObject *ndw_fast_export_axes(PyObject *obj, const ndw_py_axes *o, int vector) {
+  static PyObject *s_transpose, *s_newaxis;
+  PyObject *a = ndw_fast_export(obj, 0, 0, 0), *perm, *r;
+  if (a == NULL) return NULL;
+  if (o->with_c && !vector) {
+    if (s_newaxis == NULL && (s_newaxis = PyTuple_Pack(2, Py_Ellipsis, Py_None)) == NULL) {
+      Py_DECREF(a);
+      return NULL;
+    }
+    r = PyObject_GetItem(a, s_newaxis);
+    Py_DECREF(a);
+    if ((a = r) == NULL) return NULL;
+  }
+  if ((perm = PyTuple_New(o->n)) == NULL) {
+    Py_DECREF(a);
+    return NULL;
+  }
+  for (int i = 0; i < o->n; ++i) /* small ints: cached, never fail */
+    PyTuple_SET_ITEM(perm, i, PyLong_FromLong(o->perm[i]));
+  r = PyObject_CallMethodOneArg(a, ndw_fast_str(&s_transpose, "transpose"), perm);
+  Py_DECREF(perm);
+  Py_DECREF(a);
+  return r;
+}
+
 static int ndw_fast_wrapped(ndw_pixel_type t, unsigned dim, int vector) {
   return ndw_fast_hooks.image_type(t, dim, vector) != NULL;
 }
@@ -153,21 +215,37 @@ static int ndw_fast_retry(void) {
 
 static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nargsf,
                                PyObject *kwnames) {
-  ndw_fast *f = PyCapsule_GetPointer(self, ndw_fast_capsule);
+  /* the context is the struct too: no capsule-name strcmp per call */
+  ndw_fast *f = PyCapsule_GetContext(self);
   Py_ssize_t n = PyVectorcall_NARGS(nargsf);
   Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-  int flag = 0;
+  int flag = 0, pos, keep;
+  PyObject *axes;
   void *ptr;
-  if (f == NULL) return NULL;
+  if (f == NULL) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "ndwrap: a broken fast conversion");
+    return NULL;
+  }
   if (n < 1) return ndw_fast_fallback(f, args, nargsf, kwnames);
   switch (f->kind) {
-  case NDW_FAST_IMAGE_VIEW:
-    if (!ndw_fast_one_flag(args, n, kwnames, "keep_axes", "keepAxes", &flag) ||
+  case NDW_FAST_IMAGE_VIEW: {
+    ndw_image *im;
+    if (!ndw_fast_image_args(args, n, kwnames, &pos, &keep, &axes) || (pos >= 0 && keep >= 0) ||
         !ndw_fast_is_cls(f, args[0]) || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL ||
         !ndw_image_is_allocated((ndw_image *)ptr))
       break; /* the Python spelling says why (TypeError, RuntimeError) */
-    return ndw_fast_export(args[0], flag, ndw_image_dimension((ndw_image *)ptr),
-                           ndw_image_is_vector((ndw_image *)ptr));
+    im = (ndw_image *)ptr;
+    flag = pos == 1 || keep == 1;
+    if (flag && axes != NULL) break; /* "not both" */
+    if (axes != NULL) {
+      ndw_py_axes o;
+      if (ndw_py_axes_order(axes, ndw_image_dimension(im), ndw_image_is_vector(im), &o) < 0)
+        return NULL;
+      return ndw_fast_export_axes(args[0], &o, ndw_image_is_vector(im));
+    }
+    return ndw_fast_export(args[0], flag, ndw_image_dimension(im),
+                           ndw_image_is_vector(im));
+  }
   case NDW_FAST_VNL_VIEW:
   case NDW_FAST_VNL_COPY: {
     PyObject *r;
@@ -188,18 +266,30 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     }
   }
   case NDW_FAST_IMAGE_IMPORT: {
-    /* (arr), (arr, is_vector), each with keep_axes= / keepAxes= a flag */
-    int is_vector = 0, keep = 0;
+    /* (arr), (arr, is_vector), with keep_axes= / keepAxes= a flag or axes= a str */
+    ndw_py_view_opts opts = {0};
+    int is_vector;
     ndw_image *im;
-    if (n > 2 || nkw > 1) break;
-    if (n == 2 && !ndw_fast_flag(args[1], &is_vector)) break;
-    if (nkw == 1 && (!ndw_fast_name_is(PyTuple_GET_ITEM(kwnames, 0), "keep_axes", "keepAxes") ||
-                     !ndw_fast_flag(args[n], &keep)))
-      break;
-    if (f->cls != NULL)
-      im = ndw_py_image_view_ex(&f->t, f->dim, f->vector, args[0], is_vector, keep, NULL);
-    else
-      im = ndw_py_image_view_ex(NULL, 0, 0, args[0], is_vector, keep, ndw_fast_wrapped);
+    if (!ndw_fast_image_args(args, n, kwnames, &pos, &keep, &axes) ||
+        (keep == 1 && axes != NULL))
+      break; /* "not both" */
+    is_vector = pos == 1;
+    opts.keep = keep == 1;
+    opts.axes = axes;
+    if (f->cls != NULL) {
+      im = ndw_py_image_view_ex(&f->t, f->dim, f->vector, args[0], is_vector, &opts);
+    } else {
+      /* the helpers: a "C" among the letters means a vector image */
+      if (axes != NULL && !is_vector && PyUnicode_IS_ASCII(axes)) {
+        Py_ssize_t len = PyUnicode_GET_LENGTH(axes);
+        for (Py_ssize_t i = 0; i < len; ++i)
+          if ((PyUnicode_READ_CHAR(axes, i) | 0x20) == 'c') is_vector = 1;
+      } else if (axes != NULL && !is_vector) {
+        break; /* the Python spelling upper-cases other letters */
+      }
+      opts.wrapped = ndw_fast_wrapped;
+      im = ndw_py_image_view_ex(NULL, 0, 0, args[0], is_vector, &opts);
+    }
     if (im == NULL) {
       if (ndw_fast_retry()) break;
       return NULL;
@@ -286,6 +376,10 @@ PyObject *ndw_py_convert_new(int kind, PyObject *cls, void *swig_type, ndw_pixel
   PyErr_Clear();
   if ((capsule = PyCapsule_New(f, ndw_fast_capsule, ndw_fast_free)) == NULL) {
     ndw_fast_free_struct(f);
+    return NULL;
+  }
+  if (PyCapsule_SetContext(capsule, f) < 0) {
+    Py_DECREF(capsule); /* frees f */
     return NULL;
   }
   fn = PyCFunction_NewEx(&f->def, capsule, NULL);

@@ -118,13 +118,72 @@ def _import_glue():
 _import_glue()
 
 
-def __getattr__(name):
-    """``ndwrap.ndimage`` on first use (it imports SciPy; ``import ndwrap`` does not)."""
-    if name == "ndimage":
+class _LazySubmodule(type(_table)):
+    """``ndwrap.ndimage`` before its first use: a module object that imports
+    the real one (and SciPy) on its first attribute access and then holds
+    the same names (the import system has by then set ``ndwrap.ndimage`` to
+    the real module).  Not a module ``__getattr__``: with one, CPython
+    3.11-3.13 never specialise attribute loads on ``ndwrap``, and every
+    ``ndwrap.array_view_from_image(...)`` paid 40-70 ns (issue 16)."""
+
+    def _load(self):
         import importlib
 
-        return importlib.import_module(".ndimage", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        real = importlib.import_module(self.__name__)
+        if type(self) is _LazySubmodule:
+            self.__dict__.update(real.__dict__)
+            self.__class__ = type(_table)
+        return real
+
+    def __getattr__(self, name):
+        self._load()
+        return getattr(self, name)
+
+    def __dir__(self):
+        return dir(self._load())
+
+    @property
+    def __doc__(self):
+        return self._load().__doc__
+
+
+def _install_lazy_ndimage():
+    """``ndwrap.ndimage`` stays lazy (``import ndwrap`` imports no SciPy).
+    When SciPy cannot be imported, the module ``__getattr__`` below (slower
+    attribute loads, see _LazySubmodule) keeps the ImportError on
+    ``ndwrap.ndimage`` itself."""
+    import os
+    import sys
+    from importlib.machinery import PathFinder
+
+    here = os.path.dirname(__file__)
+    if not os.path.exists(os.path.join(here, "ndimage.py")):
+        return False
+    if "scipy" in sys.modules:
+        if sys.modules["scipy"] is None:  # blocked, as if not installed
+            return False
+    elif PathFinder.find_spec("scipy") is None:
+        return False
+    globals()["ndimage"] = _LazySubmodule(__name__ + ".ndimage")
+    return True
+
+
+if _install_lazy_ndimage():
+    def __dir__():
+        """As before the lazy object: ``ndimage`` is listed once it is
+        imported (a module ``__dir__`` does not stop specialisation)."""
+        names = list(globals())
+        if type(globals().get("ndimage")) is _LazySubmodule:
+            names.remove("ndimage")
+        return sorted(names)
+else:
+    def __getattr__(name):
+        """``ndwrap.ndimage`` on first use (it imports SciPy; ``import ndwrap`` does not)."""
+        if name == "ndimage":
+            import importlib
+
+            return importlib.import_module(".ndimage", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _public_names():

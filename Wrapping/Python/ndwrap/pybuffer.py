@@ -53,49 +53,22 @@ def _keep_axes_perm(ndim, vector):
 # length 1).  Export is ``default_view.transpose(perm)``, import
 # ``array.transpose(inverse(perm))``: strides only, never a copy.
 
-_LETTERS = "XYZT"
 _ORDERS = {}  # (axes, dim, vector) -> order
-
-
-def _axes_error(axes, dim, vector, why):
-    spatial = ", ".join(_LETTERS[:dim])
-    default = _LETTERS[:dim][::-1] + ("C" if vector else "")
-    need = f"{spatial} and C" if vector else f"{spatial} (and C, a component axis of length 1, if wanted)"
-    return ValueError(f"axes={axes!r}: {why}; a {dim}-d {'vector ' if vector else ''}image "
-                      f"expects each of the letters {need} exactly once, e.g. {default!r}")
 
 
 def _axes_order(axes, dim, vector):
     """Parse ``axes=`` for an image of `dim` dimensions (`vector`: it has a
     component axis, which must then be named).  Letters X, Y, Z, T name
-    image dimensions 0..3 and C the components; lower case is accepted."""
+    image dimensions 0..3 and C the components; lower case is accepted.
+    The parser is C's (swig/ndw_py.c ndw_py_axes_order), shared with the
+    fast paths, so both give the same orders and the same messages."""
     try:
         order = _ORDERS.get((axes, dim, vector))
     except TypeError:  # unhashable
         order = None
     if order is not None:
         return order
-    if not isinstance(axes, str):
-        raise TypeError(f"axes must be a string of axis letters such as 'ZYXC', "
-                        f"not {type(axes).__name__}")
-    if dim > len(_LETTERS):
-        raise ValueError(f"axes={axes!r}: axis letters name at most {len(_LETTERS)} image "
-                         f"dimensions (X, Y, Z, T); this image has {dim} (use keepAxes or the "
-                         "default order)")
-    up = axes.upper()
-    spatial = _LETTERS[:dim]
-    where = {L: dim - 1 - i for i, L in enumerate(spatial)}
-    where["C"] = dim
-    for L in up:
-        if L not in where:
-            raise _axes_error(axes, dim, vector, f"{L!r} is not an axis letter here")
-    if len(set(up)) != len(up):
-        dup = next(L for L in up if up.count(L) > 1)
-        raise _axes_error(axes, dim, vector, f"{dup!r} is repeated")
-    missing = [L for L in spatial + ("C" if vector else "") if L not in up]
-    if missing:
-        raise _axes_error(axes, dim, vector, f"{', '.join(map(repr, missing))} missing")
-    order = (tuple(where[L] for L in up), "C" in up)
+    order = _reg._core._axes_order(axes, dim, vector)
     if len(_ORDERS) < 4096:
         _ORDERS[axes, dim, vector] = order
     return order

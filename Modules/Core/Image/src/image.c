@@ -40,6 +40,12 @@ ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_imag
    * image objects are made and freed at a high rate (views, DLPack). */
   im = malloc(sizeof *im);
   if (im == NULL) return ndw_set_error(NDW_E_NOMEM, "ndw_image_new: out of memory");
+#if defined(__GNUC__)
+  /* GCC fuses malloc + memset back into calloc (seen in the Release
+   * library's code, issue 16): an empty asm that "changes" the pointer
+   * keeps the two calls, and with them the thread cache */
+  __asm__ volatile("" : "+r"(im));
+#endif
   memset(im, 0, sizeof *im);
   im->type = type;
   im->dim = dim;
