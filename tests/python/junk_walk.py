@@ -27,6 +27,8 @@ failure this hunts for.  Prints "calls=N" at the end.
 """
 from __future__ import annotations
 
+import collections
+import inspect
 import itertools
 import math
 import os
@@ -168,10 +170,44 @@ def instances(cls):
     return made
 
 
+# Python classes made by one factory (``type(name, (Base,), {...})``: one
+# class per key of a template such as CastImageFilter's 1296 pairs) share
+# every method's code; beyond SAME_SHAPE_CAP of one shape they add no new
+# entry point (the C they reach, e.g. each CastImage instance, is walked on
+# its own), only minutes.  A class with any C method has no shape and is
+# always walked.
+SAME_SHAPE_CAP = 64
+_shapes = collections.Counter()
+
+
+def code_shape(cls):
+    shape = []
+    for name in sorted(dir(cls)):
+        try:
+            v = inspect.getattr_static(cls, name)
+        except AttributeError:
+            continue
+        if v is inspect.getattr_static(object, name, None) or isinstance(v, type):
+            continue
+        f = getattr(v, "__func__", getattr(v, "fget", v))
+        code = getattr(f, "__code__", None)
+        if code is None:
+            if callable(v):
+                return None  # a C entry point of its own
+            continue
+        shape.append((name, code))
+    return tuple(shape) or None
+
+
 def walk_class(label, cls, seen):
     if cls in seen:
         return
     seen.add(cls)
+    shape = code_shape(cls)
+    if shape is not None:
+        _shapes[shape] += 1
+        if _shapes[shape] > SAME_SHAPE_CAP:
+            return
     junk_calls(f"{label}()", cls)
     for k, obj in enumerate(instances(cls)):
         state = f"obj{k}"

@@ -155,7 +155,12 @@ class _VectorContainerBase:
         self._c.set(self._index(i), value)
 
     def __iter__(self):
-        return iter(self.CastToSTLContainer())
+        """The elements one at a time (lazy: ``iter()`` of a big container
+        costs nothing; a container that shrinks under it ends the loop)."""
+        i = 0
+        while i < self._c.size():
+            yield self.GetElement(i)
+            i += 1
 
     def __array__(self, dtype=None, copy=None):
         """``np.asarray(c)``: a view of the elements (a copy with ``copy=True``
