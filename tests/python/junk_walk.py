@@ -183,6 +183,8 @@ _shapes = collections.Counter()
 def code_shape(cls):
     shape = []
     for name in sorted(dir(cls)):
+        if name.startswith("_") and name not in SLOTS:
+            continue  # not called by walk_class either
         try:
             v = inspect.getattr_static(cls, name)
         except AttributeError:
