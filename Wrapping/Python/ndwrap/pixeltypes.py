@@ -310,13 +310,7 @@ class _CovariantVectorBase(_VectorLike):
         """N (ITK's static ``GetCovariantVectorDimension``)."""
         return cls.Length
 
-    def Normalize(self):
-        """Divide by the norm in place (a zero vector stays zero); returns the norm."""
-        n = self.GetNorm()
-        if n > 0:
-            for i in range(self.Length):
-                self._data[i] = self._data[i] / n
-        return n
+    Normalize = _VectorBase.Normalize
 
 
 class _PointBase(_VectorLike):
