@@ -168,6 +168,7 @@ function(ndw_add_module)
       OUTPUT "${_out}/swig/${_pkg}_wrap.c" "${_pkgdir}/wrapped.py"
       COMMAND "${SWIG_EXECUTABLE}" -python -builtin ${_incs} -outdir "${_pkgdir}"
               -o "${_out}/swig/${_pkg}_wrap.c" "${_out}/swig/${_pkg}.i"
+      COMMAND "${_python}" "${_gen}" --strip-unused-typing "${_pkgdir}/wrapped.py"
       DEPENDS "${_out}/swig/${_pkg}.i"
       COMMENT "SWIG: ${_pkg}" VERBATIM)
     list(GET _swig_dirs 0 _ndw_swig_src)

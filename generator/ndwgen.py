@@ -728,7 +728,25 @@ __all__ = [f[0] for f in _FUNCTIONS]
 '''
 
 
+def strip_unused_typing(path):
+    """SWIG 4.4+ starts every shadow module (ndwcore.py, a module's
+    wrapped.py) with ``import typing`` whether it uses it or not; typing
+    costs 3-10 ms of ``import ndwrap`` (issue 16).  Drop that line when
+    nothing else in the file names typing."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    kept = [ln for ln in lines if ln.strip() != "import typing"]
+    if kept != lines and not any("typing" in ln for ln in kept):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(kept))
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--strip-unused-typing"]:  # a build step after SWIG
+        for path in argv[1:]:
+            strip_unused_typing(path)
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--table", required=True, help="path of ndw/pixel_types.h")
     ap.add_argument("--out", required=True, help="output folder in the build tree")

@@ -20,6 +20,19 @@ def test_import_does_not_import_numpy():
     assert out.stdout.strip() == "False"
 
 
+def test_import_does_not_import_typing():
+    """SWIG 4.4+ writes ``import typing`` into its shadow module; the build
+    strips it (3-10 ms of import time, issue 16)."""
+    bare = subprocess.run([sys.executable, "-c", "import sys; print('typing' in sys.modules)"],
+                          capture_output=True, text=True, env=os.environ)
+    if bare.stdout.strip() != "False":
+        pytest.skip("this interpreter imports typing at startup (site/.pth)")
+    code = "import sys, ndwrap; ndwrap.Image[ndwrap.F, %d].New(); print(sorted(m for m in ('typing', 'numpy') if m in sys.modules))" % WRAPPED_DIMS[0]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
 def test_table_has_the_thirteen_codes_in_order():
     assert ALL_CODES == ["B", "SC", "UC", "SS", "US", "SI", "UI", "SL", "UL", "F", "D", "CF", "CD"]
 
