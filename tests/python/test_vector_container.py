@@ -50,7 +50,12 @@ def test_itk_vector_container_test_scalars():
 def test_itk_vector_container_test_points():
     """itkPyVectorContainerTest, Point part: VectorContainer[ULL, Point[F, N]]
     for N = 3 and 2 views as an (n, N) array."""
-    for n, rows in ((3, [[1.0, 2.0, 4.0], [6.0, 8.0, 9.0]]), (2, [[1.0, 2.0], [6.0, 8.0]])):
+    cases = [(n, rows) for n, rows in ((3, [[1.0, 2.0, 4.0], [6.0, 8.0, 9.0]]),
+                                        (2, [[1.0, 2.0], [6.0, 8.0]]))
+             if n in itk.WRAPPED_DIMS]  # Point containers follow the wrapped dims
+    if not cases:
+        pytest.skip("neither dimension 2 nor 3 is wrapped")
+    for n, rows in cases:
         PointType = itk.Point[itk.F, n]
         assert hasattr(itk.VectorContainer, f"ULLPF{n}")
         v = itk.VectorContainer[itk.ULL, PointType].New()
@@ -80,7 +85,8 @@ def test_every_element_type_round_trips(key):
         a = np.arange(5).astype(elem.numpy_name)
     else:
         p, n = itk.template(elem)[1]
-        a = np.arange(5 * n).astype(p.numpy_name).reshape(5, n)
+        # a Point of length 1 (dims 1 of a trimmed build) is one number: (n,)
+        a = np.arange(5 * n).astype(p.numpy_name).reshape((5, n) if n > 1 else (5,))
     c = itk.PyVectorContainer[key].vector_container_from_array(a)
     assert type(c) is T and c.Size() == 5
     view = itk.PyVectorContainer[key].array_view_from_vector_container(c)
