@@ -362,7 +362,7 @@ static_missing_component() {
   find_variant "$PREFIX_STATIC" static-bridge fail "-DREQ_COMPONENTS=Core;BridgeNumPy"
   expect_in "$WORK/find-static-bridge.out" \
     "component BridgeNumPy: module BridgeNumPy was not built into this installation" \
-    "-DModule_BridgeNumPy=ON" "Components of this installation: Core, Common, Image, Vnl"
+    "-DModule_BridgeNumPy=ON" "Components of this installation: Core, Common, Image, VectorContainer, Vnl"
   if grep "Components of this installation:" "$WORK/find-static-bridge.out" | grep -q BridgeNumPy; then
     echo "BridgeNumPy listed as a component of the static installation"
     return 1
