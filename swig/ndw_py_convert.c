@@ -102,9 +102,14 @@ static int ndw_fast_image_args(PyObject *const *args, Py_ssize_t n, PyObject *kw
   *pos = *keep = -1;
   *axes = NULL;
   if (n < 1 || n > 2 || (n == 2 && !ndw_fast_flag(args[1], pos))) return 0;
+  static PyObject *s_axes, *s_keep_axes, *s_keepAxes;
   for (Py_ssize_t i = 0; i < nkw; ++i) {
     PyObject *name = PyTuple_GET_ITEM(kwnames, i), *v = args[n + i];
-    if (ndw_fast_name_is(name, "axes", NULL)) {
+    /* keyword names of a call are interned: a pointer compare first */
+    if (name == ndw_fast_str(&s_keep_axes, "keep_axes") ||
+        name == ndw_fast_str(&s_keepAxes, "keepAxes")) {
+      if (*keep >= 0 || !ndw_fast_flag(v, keep)) return 0;
+    } else if (name == ndw_fast_str(&s_axes, "axes") || ndw_fast_name_is(name, "axes", NULL)) {
       if (*axes != NULL || (v != Py_None && !PyUnicode_Check(v))) return 0;
       if (v != Py_None) *axes = v;
     } else if (ndw_fast_name_is(name, "keep_axes", "keepAxes")) {

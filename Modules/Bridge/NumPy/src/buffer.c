@@ -113,9 +113,14 @@ ndw_status ndw_buffer_check(const ndw_buffer_desc *d) {
     if (d->shape[i] <= 1) continue;
     n = (uint64_t)d->shape[i] - 1;
     step = d->strides[i] < 0 ? 0 - (uint64_t)d->strides[i] : (uint64_t)d->strides[i];
-    if (step > limit / n || n * step > limit - extent)
+#if defined(__GNUC__) || defined(__clang__)
+    /* no division: every array -> image view runs this (issue 16) */
+    if (__builtin_mul_overflow(n, step, &step) || step > limit - extent)
+#else
+    if (step > limit / n || (step *= n) > limit - extent)
+#endif
       return ndw_set_error(NDW_E_INVALID, "the buffer's byte extent overflows (axis %d)", i);
-    extent += n * step;
+    extent += step;
   }
   return NDW_OK;
 }
@@ -192,9 +197,9 @@ ndw_status ndw_image_view_buffer(ndw_image *im, const ndw_buffer_desc *d, int is
     size[i] = (uint64_t)d->shape[dim - 1 - i];
     strides[i] = d->strides[dim - 1 - i];
   }
-  if ((st = ndw_image_set_components(im, (unsigned)ncomp)) != NDW_OK) goto fail;
-  if ((st = ndw_image_set_regions(im, NULL, size)) != NDW_OK) goto fail;
-  return ndw_image_wrap(im, d->data, strides, cstride, d->readonly, release, context);
+  /* components + region + memory in one pass (it releases on failure) */
+  return ndw_image_wrap_region(im, size, (unsigned)ncomp, d->data, strides, cstride,
+                               d->readonly, release, context);
 fail:
   if (release) release(context);
   return st;
