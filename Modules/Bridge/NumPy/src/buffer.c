@@ -82,6 +82,13 @@ ndw_status ndw_image_describe_buffer(const ndw_image *im, int keep_axes, ndw_buf
 }
 
 static int ndw_is_aligned(const ndw_buffer_desc *d, size_t align) {
+  if ((align & (align - 1)) == 0) { /* a power of two (every pixel type): a mask, no division */
+    uintptr_t mask = (uintptr_t)align - 1;
+    if ((uintptr_t)d->data & mask) return 0;
+    for (int i = 0; i < d->ndim; ++i)
+      if (d->shape[i] > 1 && ((uintptr_t)d->strides[i] & mask)) return 0;
+    return 1;
+  }
   if ((uintptr_t)d->data % align) return 0;
   for (int i = 0; i < d->ndim; ++i)
     if (d->shape[i] > 1 && d->strides[i] % (ptrdiff_t)align) return 0;

@@ -5,9 +5,8 @@
 #include "ndw/image.h"
 
 struct ndw_image {
-  /* the scalars first: ndw_image_new zeroes them and only the first `dim`
-   * entries of the per-axis arrays below (the entries past them are never
-   * read) */
+  /* the scalars first (ndw_image_zero clears them in one piece); of the
+   * direction only the first dim * dim entries are ever written or read */
   ndw_pixel_type type;
   unsigned dim;
   int vector;      /* the layout: NDW_LAYOUT_SCALAR, _VECTOR or _COMPOUND(id, n) */
