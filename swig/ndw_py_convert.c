@@ -270,8 +270,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
       return r;
     }
   }
-  case NDW_FAST_IMAGE_IMPORT: {
-    /* (arr), (arr, is_vector), with keep_axes= / keepAxes= a flag or axes= a str */
+  case NDW_FAST_IMAGE_IMPORT:
+  case NDW_FAST_IMAGE_IMPORT_COPY: {
+    /* (arr), (arr, is_vector), with keep_axes= / keepAxes= a flag or axes= a str;
+     * the copy: the same view, then ndw_py_image_copy (the canonical
+     * x-fastest layout, GIL released), as the Python spelling's
+     * _view(...)._copy() */
     ndw_py_view_opts opts = {0};
     int is_vector;
     ndw_image *im;
@@ -298,6 +302,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     if (im == NULL) {
       if (ndw_fast_retry()) break;
       return NULL;
+    }
+    if (f->kind == NDW_FAST_IMAGE_IMPORT_COPY) {
+      ndw_image *c = ndw_py_image_copy(im);
+      ndw_py_image_free(im); /* the view: its array released here */
+      if (c == NULL) return NULL;
+      im = c;
     }
     return ndw_fast_hooks.wrap_image(
         im, f->cls != NULL ? f->swig_type
