@@ -399,6 +399,50 @@ def lookup_rows():
     return rows
 
 
+def geometry_rows():
+    """ITK's four index <-> physical point transforms on a 3-d image with
+    spacing, origin and a rotation; peers doing the same, each divided by
+    ndwrap's row ('x floor' of a peer row: how many times ndwrap's time)."""
+    sp, org = (0.5, 0.7, 1.2), (1.0, 2.0, 3.0)
+    rot = ((0.0, -1.0, 0.0), (1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    im = ndwrap.Image[ndwrap.F, 3].New()
+    im.SetSpacing(sp), im.SetOrigin(org), im.SetDirection(rot)
+    g = dict(im=im, i=(3, 4, 5), c=(3.5, 4.0, 5.0), p=(3.0, 4.0, 5.0))
+    want_p = tuple(np.asarray(org) + np.asarray(rot) @ (np.asarray(sp) * (3, 4, 5)))
+    names = ("TransformIndexToPhysicalPoint(i)", "TransformContinuousIndexToPhysicalPoint(c)",
+             "TransformPhysicalPointToIndex(p)", "TransformPhysicalPointToContinuousIndex(p)")
+    m = np.asarray(rot) * np.asarray(sp)
+    cont = np.linalg.solve(m, np.asarray(g["p"]) - org)
+    want = dict(zip(names, (want_p, tuple(org + m @ np.asarray(g["c"])),
+                            tuple(np.floor(cont + 0.5)), tuple(cont))))
+
+    def check(stmt, n):  # every row's result, against NumPy's
+        return lambda: np.allclose([float(x) for x in eval(stmt, g)], want[n])
+
+    rows = [Row(f"ndwrap: {n}", f"im.{n}", g, check=check(f"im.{n}", n)) for n in names]
+    peers = []
+    if itk is not None:
+        ii = itk.Image[itk.F, 3].New()
+        ii.SetSpacing(sp), ii.SetOrigin(org)
+        ii.SetDirection(itk.matrix_from_array(np.asarray(rot)))
+        ci = itk.ContinuousIndex[itk.D, 3]()
+        for k, v in enumerate((3.5, 4.0, 5.0)):
+            ci.SetElement(k, v)
+        g.update(ii=ii, ci=ci)
+        peers += [("itk", "ii", "ci")]
+    if sitk is not None:
+        si = sitk.Image(4, 4, 4, sitk.sitkFloat32)
+        si.SetSpacing(sp), si.SetOrigin(org)
+        si.SetDirection(tuple(x for r in rot for x in r))
+        g["si"] = si
+        peers += [("SimpleITK", "si", "c")]
+    for peer, obj, cont in peers:
+        for n in names:
+            stmt = f"{obj}.{n}".replace("(c)", f"({cont})")
+            rows.append(Row(f"{peer}: {n}", stmt, g, f"ndwrap: {n}", check=check(stmt, n)))
+    return rows
+
+
 # ----------------------------------------------------------------------------
 # copies
 
@@ -672,6 +716,9 @@ def main(argv=None):
         print(parts[-1], flush=True)
     rows = run_group(lookup_rows(), vr, vn * 5)
     parts.append(table("Registry lookups (repeated)", rows))
+    print(parts[-1], flush=True)
+    rows = run_group(geometry_rows(), vr, vn)
+    parts.append(table("Index <-> physical point, 3-d, rotated (peers: x ndwrap's time)", rows))
     print(parts[-1], flush=True)
     sizes = [(64, 15), (256, 5)] + ([] if q else [(512, 5)])
     for n, rounds in sizes:
