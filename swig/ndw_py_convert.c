@@ -1,6 +1,5 @@
 /* Fast paths of the conversion spellings (see ndw_py_convert.h). */
 #include "ndw_py_convert.h"
-#include "ndw_py_protocols.h" /* ndw_py_dtype */
 
 #include <string.h>
 
@@ -55,46 +54,6 @@ static PyObject *ndw_fast_asarray(void) {
     Py_DECREF(np);
   }
   return asarray;
-}
-
-/* A new C-contiguous ndarray holding a copy of a vnl object's elements:
- * numpy.empty(shape, dtype) and one memcpy into its buffer (no temporary
- * view and memoryview, as an export followed by ndarray.copy() has). */
-static PyObject *ndw_fast_vnl_array_copy(ndw_vnl *v) {
-  static PyObject *empty;
-  PyObject *shape, *dtype, *args[2], *out;
-  Py_buffer b;
-  size_t bytes = (size_t)ndw_vnl_size(v) * ndw_pixel_type_size(ndw_vnl_pixel_type(v));
-  if (empty == NULL) {
-    PyObject *np = PyImport_ImportModule("numpy");
-    if (np == NULL) return NULL;
-    empty = PyObject_GetAttrString(np, "empty");
-    Py_DECREF(np);
-    if (empty == NULL) return NULL;
-  }
-  if ((dtype = ndw_py_dtype(ndw_vnl_pixel_type(v))) == NULL) return NULL;
-  {
-    uint64_t dims[2] = {ndw_vnl_rows(v), ndw_vnl_cols(v)};
-    shape = ndw_vnl_is_matrix(v) ? ndw_py_tuple_uint64(dims, 2)
-                                 : ndw_py_tuple_uint64((uint64_t[1]){ndw_vnl_size(v)}, 1);
-  }
-  if (shape == NULL) {
-    Py_DECREF(dtype);
-    return NULL;
-  }
-  args[0] = shape;
-  args[1] = dtype;
-  out = PyObject_Vectorcall(empty, args, 2, NULL);
-  Py_DECREF(shape);
-  Py_DECREF(dtype);
-  if (out == NULL) return NULL;
-  if (PyObject_GetBuffer(out, &b, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) {
-    Py_DECREF(out);
-    return NULL;
-  }
-  if ((size_t)b.len == bytes && bytes != 0) memcpy(b.buf, ndw_vnl_data(v), bytes);
-  PyBuffer_Release(&b);
-  return out;
 }
 
 static PyObject *ndw_fast_str(PyObject **cache, const char *s) {
@@ -297,10 +256,7 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     if ((PyObject *)Py_TYPE(args[0]) != f->cls || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL)
       break;
     if (!flag) return ndw_fast_export(args[0], 0, 0, 0);
-    if ((uint64_t)ndw_vnl_size((ndw_vnl *)ptr) * ndw_pixel_type_size(f->t) <= NDW_FAST_COPY_MAX)
-      return ndw_fast_vnl_array_copy((ndw_vnl *)ptr);
-    { /* large: a copy that owns its data (ndarray.copy of the view, which
-       * releases the GIL), as NumPy's */
+    { /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
       static PyObject *s_copy;
       PyObject *a = ndw_fast_export(args[0], 0, 0, 0);
       if (a == NULL) return NULL;
