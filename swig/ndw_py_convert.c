@@ -137,16 +137,13 @@ static int ndw_fast_is_cls(ndw_fast *f, PyObject *obj) {
   return 1;
 }
 
-/* object -> NumPy view through its own getbuffer (the one export path);
- * `keep`: the spatial axes reversed ((x, y, z), components last) for an
- * image of `dim` dimensions, `vector` with a component axis. */
-static PyObject *ndw_fast_export(PyObject *obj, int keep, unsigned dim, int vector) {
+/* `a` (a new reference, or NULL) in keepAxes order: the spatial axes
+ * reversed ((x, y, z), components last) for an image of `dim` dimensions,
+ * `vector` with a component axis.  Consumes `a`. */
+static PyObject *ndw_fast_keep_order(PyObject *a, unsigned dim, int vector) {
   static PyObject *s_T, *s_transpose, *perms[NDW_MAX_DIM + 1];
-  PyObject *asarray = ndw_fast_asarray(), *mv, *a, *r;
-  if (asarray == NULL || (mv = PyMemoryView_FromObject(obj)) == NULL) return NULL;
-  a = PyObject_CallOneArg(asarray, mv);
-  Py_DECREF(mv);
-  if (a == NULL || !keep) return a;
+  PyObject *r;
+  if (a == NULL) return NULL;
   if (!vector) { /* scalar: (x, y, z) is the reversed order, a.T */
     r = PyObject_GetAttr(a, ndw_fast_str(&s_T, "T"));
   } else { /* vector: reverse the spatial axes, keep the components last */
@@ -177,12 +174,23 @@ static PyObject *ndw_fast_export(PyObject *obj, int keep, unsigned dim, int vect
   return r;
 }
 
-/* object -> NumPy view in the order of `o` (axes="..."): the default view,
- * an axis of length 1 for a scalar image's "C" (a[..., None]), then
- * a.transpose(perm): strides only. */
-static PyObject *ndw_fast_export_axes(PyObject *obj, const ndw_py_axes *o, int vector) {
+/* object -> NumPy view through its own getbuffer (the one export path);
+ * `keep`: in keepAxes order (ndw_fast_keep_order). */
+static PyObject *ndw_fast_export(PyObject *obj, int keep, unsigned dim, int vector) {
+  PyObject *asarray = ndw_fast_asarray(), *mv, *a;
+  if (asarray == NULL || (mv = PyMemoryView_FromObject(obj)) == NULL) return NULL;
+  a = PyObject_CallOneArg(asarray, mv);
+  Py_DECREF(mv);
+  if (a == NULL || !keep) return a;
+  return ndw_fast_keep_order(a, dim, vector);
+}
+
+/* `a` (a new reference, or NULL; the default order) in the order of `o`
+ * (axes="..."): an axis of length 1 for a scalar image's "C"
+ * (a[..., None]), then a.transpose(perm): strides only.  Consumes `a`. */
+static PyObject *ndw_fast_axes_order(PyObject *a, const ndw_py_axes *o, int vector) {
   static PyObject *s_transpose, *s_newaxis;
-  PyObject *a = ndw_fast_export(obj, 0, 0, 0), *perm, *r;
+  PyObject *perm, *r;
   if (a == NULL) return NULL;
   if (o->with_c && !vector) {
     if (s_newaxis == NULL && (s_newaxis = PyTuple_Pack(2, Py_Ellipsis, Py_None)) == NULL) {
@@ -201,6 +209,24 @@ static PyObject *ndw_fast_export_axes(PyObject *obj, const ndw_py_axes *o, int v
     PyTuple_SET_ITEM(perm, i, PyLong_FromLong(o->perm[i]));
   r = PyObject_CallMethodOneArg(a, ndw_fast_str(&s_transpose, "transpose"), perm);
   Py_DECREF(perm);
+  Py_DECREF(a);
+  return r;
+}
+
+/* object -> NumPy view in the order of `o` (axes="..."). */
+static PyObject *ndw_fast_export_axes(PyObject *obj, const ndw_py_axes *o, int vector) {
+  return ndw_fast_axes_order(ndw_fast_export(obj, 0, 0, 0), o, vector);
+}
+
+/* A copy that owns its data: ndarray.copy() of the default view (C order:
+ * one contiguous copy, NumPy releases the GIL for it; the view keeps the
+ * image exported meanwhile, so it cannot be re-allocated under the copy).
+ * Consumes `a`. */
+static PyObject *ndw_fast_copy_of(PyObject *a) {
+  static PyObject *s_copy;
+  PyObject *r;
+  if (a == NULL) return NULL;
+  r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
   Py_DECREF(a);
   return r;
 }
@@ -233,7 +259,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
   }
   if (n < 1) return ndw_fast_fallback(f, args, nargsf, kwnames);
   switch (f->kind) {
-  case NDW_FAST_IMAGE_VIEW: {
+  case NDW_FAST_IMAGE_VIEW:
+  case NDW_FAST_IMAGE_EXPORT_COPY: {
+    /* the copy (array_from_image): a contiguous copy in the default order,
+     * then the order asked for, as a view of it (memcpy speed, as the
+     * Python spelling's np.empty + _copy_into + transpose) */
+    int copy = f->kind == NDW_FAST_IMAGE_EXPORT_COPY;
     ndw_image *im;
     if (!ndw_fast_image_args(args, n, kwnames, &pos, &keep, &axes) || (pos >= 0 && keep >= 0) ||
         !ndw_fast_is_cls(f, args[0]) || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL ||
@@ -246,14 +277,20 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
       ndw_py_axes o;
       if (ndw_py_axes_order(axes, ndw_image_dimension(im), ndw_image_is_vector(im), &o) < 0)
         return NULL;
+      if (copy)
+        return ndw_fast_axes_order(ndw_fast_copy_of(ndw_fast_export(args[0], 0, 0, 0)), &o,
+                                   ndw_image_is_vector(im));
       return ndw_fast_export_axes(args[0], &o, ndw_image_is_vector(im));
+    }
+    if (copy) {
+      PyObject *c = ndw_fast_copy_of(ndw_fast_export(args[0], 0, 0, 0));
+      return flag ? ndw_fast_keep_order(c, ndw_image_dimension(im), ndw_image_is_vector(im)) : c;
     }
     return ndw_fast_export(args[0], flag, ndw_image_dimension(im),
                            ndw_image_is_vector(im));
   }
   case NDW_FAST_VNL_VIEW:
   case NDW_FAST_VNL_COPY: {
-    PyObject *r;
     /* view: (v); copy: (v), (v, flag), (v, copy=flag): a copy when true */
     if (f->kind == NDW_FAST_VNL_VIEW ? n != 1 || nkw != 0
                                      : !ndw_fast_one_flag(args, n, kwnames, "copy", NULL, &flag))
@@ -261,14 +298,8 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     if ((PyObject *)Py_TYPE(args[0]) != f->cls || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL)
       break;
     if (!flag) return ndw_fast_export(args[0], 0, 0, 0);
-    { /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
-      static PyObject *s_copy;
-      PyObject *a = ndw_fast_export(args[0], 0, 0, 0);
-      if (a == NULL) return NULL;
-      r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
-      Py_DECREF(a);
-      return r;
-    }
+    /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
+    return ndw_fast_copy_of(ndw_fast_export(args[0], 0, 0, 0));
   }
   case NDW_FAST_IMAGE_IMPORT:
   case NDW_FAST_IMAGE_IMPORT_COPY: {

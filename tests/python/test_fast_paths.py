@@ -182,6 +182,44 @@ def test_image_from_array_copies_in_c(vector):
         ndwrap.image_from_array(a, vector, keep_axes=True, axes="XYZ")
 
 
+@pytest.mark.parametrize("vector", [False, True])
+def test_array_from_image_copies_in_c(vector):
+    """array_from_image's fast path (issue 16): a copy that owns its data, in
+    the order asked for, equal to the view; read-only images give writable
+    copies; every other call is the Python spelling's."""
+    assert type(ndwrap.array_from_image).__name__ == "builtin_function_or_method"
+    assert ndwrap.GetArrayFromImage is ndwrap.array_from_image
+    shape = (2, 3, 4, 5) if vector else (2, 3, 4)
+    a = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    a.flags.writeable = False
+    im = ndwrap.image_view_from_array(a, vector)
+    perm = (2, 1, 0, 3) if vector else (2, 1, 0)
+    axes, aperm = ("CXYZ", (3, 2, 1, 0)) if vector else ("XZY", (2, 0, 1))
+    for got, want in ((ndwrap.array_from_image(im), a),
+                      (ndwrap.array_from_image(im, True), a.transpose(perm)),
+                      (ndwrap.array_from_image(im, keep_axes=True), a.transpose(perm)),
+                      (ndwrap.array_from_image(im, keep_axes=False), a),
+                      (ndwrap.array_from_image(im, axes=axes), a.transpose(aperm))):
+        assert got.shape == want.shape and got.strides == want.strides
+        assert not np.shares_memory(got, a) and got.flags.writeable
+        np.testing.assert_array_equal(got, want)
+    # the copy does not keep the image exported: it can be re-allocated
+    c = ndwrap.array_from_image(im)
+    im2 = ndwrap.image_from_array(a, vector)
+    c = ndwrap.array_from_image(im2)
+    im2.Allocate()
+    assert c.shape == a.shape
+    # the Python spelling's calls: copy=, update=, errors
+    assert np.shares_memory(ndwrap.array_from_image(im, copy=False), a)
+    np.testing.assert_array_equal(ndwrap.array_from_image(im, update=False), a)
+    with pytest.raises(RuntimeError, match="not allocated"):
+        ndwrap.array_from_image((VF3 if vector else F3).New())
+    with pytest.raises(TypeError):
+        ndwrap.array_from_image(a)
+    with pytest.raises(ValueError):
+        ndwrap.array_from_image(im, keep_axes=True, axes=axes)
+
+
 def test_axes_parse_cache_keys_on_dimension_and_vector():
     """The one-entry cache of the axes= parser answers only the same str for
     the same (dim, vector): other dimensions still get their own errors."""
@@ -263,6 +301,7 @@ def test_no_leak_over_many_fast_calls():
             ndwrap.PyBuffer[F3].GetImageFromArray(a, keepAxes=True)
             ndwrap.image_from_array(a)
             ndwrap.image_from_array(a, axes="XYZ")
+            ndwrap.array_from_image(im, keep_axes=True)
             P.GetVnlVectorFromArray(x, copy=True)
             P.GetArrayFromVnlVector(P.GetVnlVectorViewFromArray(x), copy=True)
             try:
