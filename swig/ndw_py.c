@@ -1139,13 +1139,72 @@ int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view, 
   return 0;
 }
 
+/* The axis order of the next export of one image object, set by
+ * ndw_py_image_memoryview around its one PyMemoryView_FromObject call and
+ * taken (then cleared) by that object's getbuffer.  Between the two only
+ * CPython's PyObject_GetBuffer runs (no Python code, the GIL held), so no
+ * other export can see it; per thread where there is no GIL. */
+#ifdef Py_GIL_DISABLED
+#define NDW_PY_PER_THREAD _Thread_local
+#else
+#define NDW_PY_PER_THREAD
+#endif
+static NDW_PY_PER_THREAD struct {
+  const PyObject *self; /* the object whose next getbuffer takes the order */
+  int keep;
+  const ndw_py_axes *order;
+} ndw_py_export_order;
+
+/* Put `d` (the default order, z, y, x[, c]) in the axes= order `o`. */
+static int ndw_py_order_desc(ndw_buffer_desc *d, const ndw_py_axes *o) {
+  int64_t shape[NDW_MAX_DIM + 1];
+  ptrdiff_t strides[NDW_MAX_DIM + 1];
+  if (o->with_c && o->n == d->ndim + 1 && d->ndim <= NDW_MAX_DIM) {
+    d->shape[d->ndim] = 1; /* a scalar image's "C": an axis of length 1 */
+    d->strides[d->ndim] = 0; /* as NumPy's a[..., None] */
+    d->ndim++;
+  }
+  if (o->n != d->ndim) {
+    PyErr_Format(PyExc_BufferError, "an axis order of %d axes for a buffer of %d", o->n,
+                 d->ndim);
+    return -1;
+  }
+  for (int i = 0; i < o->n; ++i) {
+    shape[i] = d->shape[o->perm[i]];
+    strides[i] = d->strides[o->perm[i]];
+  }
+  memcpy(d->shape, shape, (size_t)o->n * sizeof shape[0]);
+  memcpy(d->strides, strides, (size_t)o->n * sizeof strides[0]);
+  return 0;
+}
+
+PyObject *ndw_py_image_memoryview(PyObject *self, int keep, const ndw_py_axes *order) {
+  PyObject *mv;
+  if (!keep && order == NULL) return PyMemoryView_FromObject(self);
+  ndw_py_export_order.self = self;
+  ndw_py_export_order.keep = keep;
+  ndw_py_export_order.order = order;
+  mv = PyMemoryView_FromObject(self);
+  ndw_py_export_order.self = NULL; /* taken, or never reached (not an image) */
+  ndw_py_export_order.order = NULL;
+  return mv;
+}
+
 int ndw_py_image_getbuffer(ndw_image *im, PyObject *self, Py_buffer *view, int flags) {
   ndw_buffer_desc d;
+  int keep = 0;
+  const ndw_py_axes *order = NULL;
   view->obj = NULL;
-  if (ndw_image_describe_buffer(im, 0, &d) != NDW_OK) {
+  if (ndw_py_export_order.self != NULL && ndw_py_export_order.self == self) {
+    keep = ndw_py_export_order.keep;
+    order = ndw_py_export_order.order;
+    ndw_py_export_order.self = NULL;
+  }
+  if (ndw_image_describe_buffer(im, keep, &d) != NDW_OK) {
     PyErr_SetString(PyExc_BufferError, ndw_last_error());
     return -1;
   }
+  if (order != NULL && ndw_py_order_desc(&d, order) < 0) return -1;
   if (ndw_py_fill_view(&d, self, view, flags) < 0) return -1;
   (void)ndw_image_export_acquire(im);
   return 0;

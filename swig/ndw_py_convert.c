@@ -132,72 +132,25 @@ static int ndw_fast_is_cls(ndw_fast *f, PyObject *obj) {
   return 1;
 }
 
-/* object -> NumPy view through its own getbuffer (the one export path);
- * `keep`: the spatial axes reversed ((x, y, z), components last) for an
- * image of `dim` dimensions, `vector` with a component axis. */
-static PyObject *ndw_fast_export(PyObject *obj, int keep, unsigned dim, int vector) {
-  static PyObject *s_T, *s_transpose, *perms[NDW_MAX_DIM + 1];
-  PyObject *asarray = ndw_fast_asarray(), *mv, *a, *r;
+/* object -> NumPy view through its own getbuffer (the one export path). */
+static PyObject *ndw_fast_export(PyObject *obj) {
+  PyObject *asarray = ndw_fast_asarray(), *mv, *a;
   if (asarray == NULL || (mv = PyMemoryView_FromObject(obj)) == NULL) return NULL;
   a = PyObject_CallOneArg(asarray, mv);
   Py_DECREF(mv);
-  if (a == NULL || !keep) return a;
-  if (!vector) { /* scalar: (x, y, z) is the reversed order, a.T */
-    r = PyObject_GetAttr(a, ndw_fast_str(&s_T, "T"));
-  } else { /* vector: reverse the spatial axes, keep the components last */
-    if (dim < 1 || dim > NDW_MAX_DIM) {
-      Py_DECREF(a);
-      PyErr_SetString(PyExc_SystemError, "ndwrap: image dimension out of range");
-      return NULL;
-    }
-    if (perms[dim] == NULL) {
-      PyObject *perm = PyTuple_New((Py_ssize_t)dim + 1);
-      for (unsigned i = 0; perm != NULL && i <= dim; ++i) {
-        PyObject *v = PyLong_FromLong(i < dim ? (long)(dim - 1 - i) : (long)dim);
-        if (v == NULL) {
-          Py_CLEAR(perm);
-          break;
-        }
-        PyTuple_SET_ITEM(perm, i, v);
-      }
-      if (perm == NULL) {
-        Py_DECREF(a);
-        return NULL;
-      }
-      perms[dim] = perm;
-    }
-    r = PyObject_CallMethodOneArg(a, ndw_fast_str(&s_transpose, "transpose"), perms[dim]);
-  }
-  Py_DECREF(a);
-  return r;
+  return a;
 }
 
-/* object -> NumPy view in the order of `o` (axes="..."): the default view,
- * an axis of length 1 for a scalar image's "C" (a[..., None]), then
- * a.transpose(perm): strides only. */
-static PyObject *ndw_fast_export_axes(PyObject *obj, const ndw_py_axes *o, int vector) {
-  static PyObject *s_transpose, *s_newaxis;
-  PyObject *a = ndw_fast_export(obj, 0, 0, 0), *perm, *r;
-  if (a == NULL) return NULL;
-  if (o->with_c && !vector) {
-    if (s_newaxis == NULL && (s_newaxis = PyTuple_Pack(2, Py_Ellipsis, Py_None)) == NULL) {
-      Py_DECREF(a);
-      return NULL;
-    }
-    r = PyObject_GetItem(a, s_newaxis);
-    Py_DECREF(a);
-    if ((a = r) == NULL) return NULL;
-  }
-  if ((perm = PyTuple_New(o->n)) == NULL) {
-    Py_DECREF(a);
-    return NULL;
-  }
-  for (int i = 0; i < o->n; ++i) /* small ints: cached, never fail */
-    PyTuple_SET_ITEM(perm, i, PyLong_FromLong(o->perm[i]));
-  r = PyObject_CallMethodOneArg(a, ndw_fast_str(&s_transpose, "transpose"), perm);
-  Py_DECREF(perm);
-  Py_DECREF(a);
-  return r;
+/* image object -> NumPy view in the order asked (`keep`: keepAxes, `order`:
+ * axes=, neither: NumPy's), through the image's own getbuffer, which
+ * describes the buffer in that order (ndw_py_image_memoryview): NumPy
+ * reads the permuted strides, no transpose call. */
+static PyObject *ndw_fast_export_image(PyObject *obj, int keep, const ndw_py_axes *order) {
+  PyObject *asarray = ndw_fast_asarray(), *mv, *a;
+  if (asarray == NULL || (mv = ndw_py_image_memoryview(obj, keep, order)) == NULL) return NULL;
+  a = PyObject_CallOneArg(asarray, mv);
+  Py_DECREF(mv);
+  return a;
 }
 
 static int ndw_fast_wrapped(ndw_pixel_type t, unsigned dim, int vector) {
@@ -241,10 +194,9 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
       ndw_py_axes o;
       if (ndw_py_axes_order(axes, ndw_image_dimension(im), ndw_image_is_vector(im), &o) < 0)
         return NULL;
-      return ndw_fast_export_axes(args[0], &o, ndw_image_is_vector(im));
+      return ndw_fast_export_image(args[0], 0, &o);
     }
-    return ndw_fast_export(args[0], flag, ndw_image_dimension(im),
-                           ndw_image_is_vector(im));
+    return ndw_fast_export_image(args[0], flag, NULL);
   }
   case NDW_FAST_VNL_VIEW:
   case NDW_FAST_VNL_COPY: {
@@ -255,10 +207,10 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
       break;
     if ((PyObject *)Py_TYPE(args[0]) != f->cls || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL)
       break;
-    if (!flag) return ndw_fast_export(args[0], 0, 0, 0);
+    if (!flag) return ndw_fast_export(args[0]);
     { /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
       static PyObject *s_copy;
-      PyObject *a = ndw_fast_export(args[0], 0, 0, 0);
+      PyObject *a = ndw_fast_export(args[0]);
       if (a == NULL) return NULL;
       r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
       Py_DECREF(a);
