@@ -24,6 +24,13 @@ typedef struct ndw_fast {
   ndw_pixel_type t;
   unsigned dim;
   int vector; /* vector image, or vnl matrix */
+  /* the last axes= str parsed (a strong reference: str is immutable) and
+   * its order for (axes_dim, axes_vector): a repeated call with the same
+   * str object (a literal is one object) skips the parser */
+  PyObject *axes;
+  unsigned axes_dim;
+  int axes_vector;
+  ndw_py_axes axes_order;
 } ndw_fast;
 
 static const char ndw_fast_capsule[] = "ndwrap.fast";
@@ -40,6 +47,7 @@ static void ndw_fast_free_struct(ndw_fast *f) {
   Py_XDECREF(f->fallback);
   Py_XDECREF(f->name);
   Py_XDECREF(f->doc);
+  Py_XDECREF(f->axes);
   PyMem_Free(f);
 }
 
@@ -70,10 +78,36 @@ static int ndw_fast_flag(PyObject *v, int *out) {
   return 0;
 }
 
-/* Does keyword `name` equal one of the comma-free names? */
+/* Does keyword `name` equal the ASCII name `s` (a string literal)?  The
+ * names are kept interned (a few, found by the literal's address); a
+ * keyword name from code is interned too, so equal names are one object
+ * and two interned objects that differ are different names: a pointer
+ * compare, no character compare, in the common call. */
+static int ndw_fast_name_eq(PyObject *name, const char *s) {
+  static struct {
+    const char *s;
+    PyObject *str;
+  } names[8];
+  size_t i;
+  if (!PyUnicode_Check(name)) return 0;
+  for (i = 0; i < sizeof names / sizeof names[0] && names[i].s != NULL; ++i)
+    if (names[i].s == s) break;
+  if (i < sizeof names / sizeof names[0] && names[i].s == NULL) {
+    if ((names[i].str = PyUnicode_InternFromString(s)) != NULL)
+      names[i].s = s;
+    else
+      PyErr_Clear(); /* compare the characters below */
+  }
+  if (i < sizeof names / sizeof names[0] && names[i].s == s) {
+    if (name == names[i].str) return 1;
+    if (PyUnicode_CHECK_INTERNED(name)) return 0;
+  }
+  return PyUnicode_CompareWithASCIIString(name, s) == 0;
+}
+
+/* Does keyword `name` equal one of the names? */
 static int ndw_fast_name_is(PyObject *name, const char *a, const char *b) {
-  return PyUnicode_Check(name) && (PyUnicode_CompareWithASCIIString(name, a) == 0 ||
-                                   (b != NULL && PyUnicode_CompareWithASCIIString(name, b) == 0));
+  return ndw_fast_name_eq(name, a) || (b != NULL && ndw_fast_name_eq(name, b));
 }
 
 /* The call's second argument (positional, or the one keyword `kw1`/`kw2`),
@@ -191,10 +225,18 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     flag = pos == 1 || keep == 1;
     if (flag && axes != NULL) break; /* "not both" */
     if (axes != NULL) {
-      ndw_py_axes o;
-      if (ndw_py_axes_order(axes, ndw_image_dimension(im), ndw_image_is_vector(im), &o) < 0)
-        return NULL;
-      return ndw_fast_export_image(args[0], 0, &o);
+      unsigned dim = ndw_image_dimension(im);
+      int vector = ndw_image_is_vector(im);
+      if (axes != f->axes || dim != f->axes_dim || vector != f->axes_vector) {
+        ndw_py_axes o;
+        if (ndw_py_axes_order(axes, dim, vector, &o) < 0) return NULL;
+        Py_INCREF(axes);
+        Py_XSETREF(f->axes, axes);
+        f->axes_dim = dim;
+        f->axes_vector = vector;
+        f->axes_order = o;
+      }
+      return ndw_fast_export_image(args[0], 0, &f->axes_order);
     }
     return ndw_fast_export_image(args[0], flag, NULL);
   }

@@ -210,3 +210,19 @@ def test_errors_unchanged():
     ndwrap.array_view_from_image(im, keep_axes=True)
     assert memoryview(im).shape == np.asarray(im).shape == tuple(
         2 + (i % 3) for i in range(d))[::-1] + ((2,) if kind == "vector" else (3,) if kind == "fixed" else ())
+
+
+def test_keyword_names_built_at_run_time():
+    """The fast path compares keyword names by identity when both are
+    interned; a name built at run time (not interned) is still that name."""
+    T, kind, d = TYPES[0].values
+    im = make(T, kind, d)
+    base = np.asarray(im)
+    want = base.transpose(keep_perm(base.ndim, kind != "scalar"))
+    for name in ("keep_axes", "keepAxes"):
+        built = "".join([name[:4], name[4:]])
+        assert built == name
+        check_view(ndwrap.PyBuffer[T].GetArrayViewFromImage(im, **{built: True}), im, want)
+    check_view(ndwrap.array_view_from_image(im, **{"".join(["ax", "es"]): None}), im, base)
+    with pytest.raises(TypeError):
+        ndwrap.array_view_from_image(im, **{"".join(["kee", "paxes"]): True})
