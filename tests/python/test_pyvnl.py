@@ -900,3 +900,30 @@ def test_index_errors_and_negative_indices(pixel):
     assert m.get(2, 0) == x and np.asarray(m)[-1, 0] == x
     # failed puts changed nothing
     assert np.asarray(m)[0, 0] == mref[0, 0]
+
+
+def test_repeated_copies_to_arrays_own_their_data(pixel):
+    """GetArrayFromVnl*(x, copy=True) (issue 16): the first call of a class
+    learns NumPy's dtype from a view, later ones make numpy.empty and copy
+    into it in C (up to 256 KiB; larger ones, and the first, are
+    ndarray.copy of a view).  Every one is an array that owns its data, with
+    the values, shape and dtype of the view, and no export left behind."""
+    P = ndwrap.PyVnl[pixel]
+    itemsize = dtype_of(pixel).itemsize
+    big = 256 * 1024 // itemsize
+    for n in (0, 1, 8, big, big + 1):
+        v, ref = make_vector(pixel, n)
+        for _ in range(3):
+            a = P.GetArrayFromVnlVector(v, copy=True)
+            assert type(a) is np.ndarray and a.shape == (n,) and a.dtype == dtype_of(pixel)
+            assert a.flags.owndata and a.flags.writeable and a.flags.c_contiguous
+            np.testing.assert_array_equal(a, ref)
+            assert n == 0 or not np.shares_memory(a, np.asarray(v))
+            assert v._exports() == 0
+    for rows, cols in ((3, 4), (1, 1), (0, 5)):
+        m, ref = make_matrix(pixel, rows, cols)
+        for _ in range(3):
+            a = P.GetArrayFromVnlMatrix(m, copy=True)
+            assert a.shape == (rows, cols) and a.dtype == dtype_of(pixel) and a.flags.owndata
+            np.testing.assert_array_equal(a, ref)
+            assert m._exports() == 0
