@@ -3,6 +3,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Copies at least this large run with the GIL released. */
@@ -1332,6 +1333,21 @@ ndw_vnl *ndw_py_vnl_view(ndw_pixel_type t, int matrix, PyObject *obj, int writab
     return NULL;
   }
   return v;
+}
+
+static void ndw_py_free_block(void *block) { free(block); }
+
+int ndw_py_vnl_own(ndw_vnl *v) {
+  size_t bytes = (size_t)ndw_vnl_size(v) * ndw_pixel_type_size(ndw_vnl_pixel_type(v));
+  void *mem = NULL;
+  if (bytes && (mem = malloc(bytes)) == NULL) {
+    PyErr_NoMemory();
+    return -1;
+  }
+  if (bytes) memcpy(mem, ndw_vnl_data(v), bytes);
+  /* lets go of the viewed memory (its release), or frees mem on failure */
+  return ndw_py_check(ndw_vnl_wrap(v, mem, ndw_vnl_rows(v), ndw_vnl_cols(v), 0,
+                                   mem ? ndw_py_free_block : NULL, mem));
 }
 
 ndw_vnl *ndw_py_vnl_copy(ndw_vnl *src) {

@@ -160,6 +160,10 @@ PyObject *ndw_py_vnl_put(ndw_vnl *v, PyObject *row, PyObject *col, PyObject *val
 PyObject *ndw_py_vnl_fill(ndw_vnl *v, PyObject *value);
 PyObject *ndw_py_vnl_repr(ndw_vnl *v, const char *pyname);
 ndw_vnl *ndw_py_vnl_view(ndw_pixel_type t, int matrix, PyObject *obj, int writable);
+/** Make `v` (a view) own a private copy of its elements: one malloc + memcpy,
+ *  then the viewed memory is let go (its release runs).  0, or -1 with an
+ *  exception (v unchanged). */
+int ndw_py_vnl_own(ndw_vnl *v);
 ndw_vnl *ndw_py_vnl_copy(ndw_vnl *v);
 int ndw_py_vnl_getbuffer(ndw_vnl *v, PyObject *self, Py_buffer *view, int flags);
 void ndw_py_vnl_releasebuffer(ndw_vnl *v, Py_buffer *view);

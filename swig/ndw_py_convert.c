@@ -215,11 +215,15 @@ static PyObject *ndw_fast_vnl_array_copy(ndw_fast *f, PyObject *obj, int *done) 
     return NULL;
   }
   *done = 1;
-  if ((shape = PyTuple_New(src.ndim)) == NULL) goto out;
-  for (int i = 0; i < src.ndim; ++i) {
-    PyObject *v = PyLong_FromSsize_t(src.shape[i]);
-    if (v == NULL) goto out;
-    PyTuple_SET_ITEM(shape, i, v);
+  if (src.ndim == 1) { /* numpy.empty(n, dtype): no tuple to make */
+    if ((shape = PyLong_FromSsize_t(src.shape[0])) == NULL) goto out;
+  } else {
+    if ((shape = PyTuple_New(src.ndim)) == NULL) goto out;
+    for (int i = 0; i < src.ndim; ++i) {
+      PyObject *v = PyLong_FromSsize_t(src.shape[i]);
+      if (v == NULL) goto out;
+      PyTuple_SET_ITEM(shape, i, v);
+    }
   }
   call[0] = shape;
   call[1] = f->dtype;
@@ -358,7 +362,7 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
   }
   case NDW_FAST_VNL_IMPORT:
   case NDW_FAST_VNL_IMPORT_COPY: {
-    ndw_vnl *v, *c;
+    ndw_vnl *v;
     /* view: (arr); copy: (arr), (arr, flag), (arr, copy=flag): a C copy
      * of the viewed block when true; a view otherwise (copy=None and
      * copy=False view when they can; the Python spelling does the rest) */
@@ -375,10 +379,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
       ndw_py_vnl_free(v);
       break;
     }
-    c = ndw_py_vnl_copy(v);
-    ndw_py_vnl_free(v);
-    if (c == NULL) return NULL;
-    return ndw_fast_hooks.wrap_vnl(c, f->swig_type);
+    /* the view becomes the copy: no second object, no zero-filled block */
+    if (ndw_py_vnl_own(v) < 0) {
+      ndw_py_vnl_free(v);
+      return NULL;
+    }
+    return ndw_fast_hooks.wrap_vnl(v, f->swig_type);
   }
   default:
     break;

@@ -927,3 +927,29 @@ def test_repeated_copies_to_arrays_own_their_data(pixel):
             assert a.shape == (rows, cols) and a.dtype == dtype_of(pixel) and a.flags.owndata
             np.testing.assert_array_equal(a, ref)
             assert m._exports() == 0
+
+
+def test_copies_from_arrays_let_the_array_go(pixel):
+    """GetVnl*FromArray(x, copy=True) (issue 16): the fast path views the
+    array, then the same vnl object takes a private copy and lets the
+    array's buffer go at once (the array can be resized right after; the
+    copy outlives it and never sees its later writes)."""
+    P = ndwrap.PyVnl[pixel]
+    for n in (0, 1, 8, 1000):
+        arr = vals(pixel, (n,))
+        ref = arr.copy()
+        v = P.GetVnlVectorFromArray(arr, copy=True)
+        arr.resize((n + 3,), refcheck=False)  # raises BufferError while exported
+        arr[...] = ref[0] if n else arr[...]
+        del arr
+        np.testing.assert_array_equal(np.asarray(v), ref)
+        assert v.size() == n and v._exports() == 0
+        if n:
+            v.put(0, not_zero(pixel))
+            assert np.asarray(v)[0] == not_zero(pixel)
+    arr = vals(pixel, (3, 4))
+    ref = arr.copy()
+    m = P.GetVnlMatrixFromArray(arr, copy=True)
+    arr.resize((20,), refcheck=False)
+    del arr
+    np.testing.assert_array_equal(np.asarray(m), ref)
