@@ -1143,8 +1143,10 @@ int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view, 
 /* The axis order of the next export of one image object, set by
  * ndw_py_image_memoryview around its one PyMemoryView_FromObject call and
  * taken (then cleared) by that object's getbuffer.  Between the two only
- * CPython's PyObject_GetBuffer runs (no Python code, the GIL held), so no
- * other export can see it; per thread where there is no GIL. */
+ * CPython runs (the memoryview's allocation, PyObject_GetBuffer; the GIL
+ * held), and with the cyclic GC paused no finalizer can run Python code
+ * that exports in between, so no other export can see it; per thread
+ * where there is no GIL. */
 #ifdef Py_GIL_DISABLED
 #define NDW_PY_PER_THREAD _Thread_local
 #else
@@ -1154,6 +1156,7 @@ static NDW_PY_PER_THREAD struct {
   const PyObject *self; /* the object whose next getbuffer takes the order */
   int keep;
   const ndw_py_axes *order;
+  int taken; /* set by the getbuffer that took it */
 } ndw_py_export_order;
 
 /* Put `d` (the default order, z, y, x[, c]) in the axes= order `o`. */
@@ -1181,13 +1184,26 @@ static int ndw_py_order_desc(ndw_buffer_desc *d, const ndw_py_axes *o) {
 
 PyObject *ndw_py_image_memoryview(PyObject *self, int keep, const ndw_py_axes *order) {
   PyObject *mv;
+  int gc_was_on, taken;
   if (!keep && order == NULL) return PyMemoryView_FromObject(self);
+  /* no collection (and so no __del__ or weakref callback) while the order
+   * waits: the memoryview's allocation is the one place one could start */
+  gc_was_on = PyGC_Disable();
   ndw_py_export_order.self = self;
   ndw_py_export_order.keep = keep;
   ndw_py_export_order.order = order;
+  ndw_py_export_order.taken = 0;
   mv = PyMemoryView_FromObject(self);
+  taken = ndw_py_export_order.taken;
   ndw_py_export_order.self = NULL; /* taken, or never reached (not an image) */
   ndw_py_export_order.order = NULL;
+  ndw_py_export_order.taken = 0;
+  if (gc_was_on) PyGC_Enable();
+  if (mv != NULL && !taken) { /* never expected: an export in the default order */
+    Py_DECREF(mv);
+    PyErr_SetString(PyExc_SystemError, "ndwrap: the image's export did not take its axis order");
+    return NULL;
+  }
   return mv;
 }
 
@@ -1200,6 +1216,7 @@ int ndw_py_image_getbuffer(ndw_image *im, PyObject *self, Py_buffer *view, int f
     keep = ndw_py_export_order.keep;
     order = ndw_py_export_order.order;
     ndw_py_export_order.self = NULL;
+    ndw_py_export_order.taken = 1;
   }
   if (ndw_image_describe_buffer(im, keep, &d) != NDW_OK) {
     PyErr_SetString(PyExc_BufferError, ndw_last_error());

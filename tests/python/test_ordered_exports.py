@@ -231,3 +231,37 @@ def test_keyword_names_built_at_run_time():
     check_view(ndwrap.array_view_from_image(im, **{"".join(["ax", "es"]): None}), im, base)
     with pytest.raises(TypeError):
         ndwrap.array_view_from_image(im, **{"".join(["kee", "paxes"]): True})
+
+
+def test_a_finalizer_during_the_export_cannot_take_the_order():
+    """The order waits for the image's getbuffer while CPython allocates the
+    memoryview; a collection there could run a __del__ that exports the
+    same image (plain or ordered).  The wait runs with the cyclic GC paused:
+    every export gets its own order."""
+    T, kind, d = TYPES[0].values
+    im = make(T, kind, d)
+    base = np.asarray(im)
+    keep = base.transpose(keep_perm(base.ndim, kind != "scalar"))
+    seen = []
+
+    class Cycle:
+        def __del__(self):
+            seen.append(np.asarray(im).strides == base.strides)
+            seen.append(ndwrap.array_view_from_image(im, keep_axes=True).strides == keep.strides)
+
+    old = gc.get_threshold()
+    gc.collect()
+    gc.set_threshold(1)
+    try:
+        for _ in range(300):
+            c = Cycle()
+            c.me = c
+            del c  # garbage, collected at some later allocation
+            a = ndwrap.array_view_from_image(im, keep_axes=True)
+            assert a.strides == keep.strides
+            del a
+    finally:
+        gc.set_threshold(*old)
+    gc.collect()
+    assert seen and all(seen)
+    assert gc.isenabled()
