@@ -77,10 +77,10 @@ for _a, _c in _CODE_ALIASES.items():
 del _a, _c
 
 # The wrapped classes themselves: ndwrap.ImageF3, ndwrap.vnl_vectorD, ...
-for _name in dir(ndwcore):
-    if not _name.startswith("_") and isinstance(getattr(ndwcore, _name), type):
-        globals()[_name] = getattr(ndwcore, _name)
-del _name
+for _name, _value in sorted(vars(ndwcore).items()):
+    if not _name.startswith("_") and isinstance(_value, type):
+        globals()[_name] = _value
+del _name, _value
 
 WRAPPED_DIMS = _table.DIMS
 
