@@ -54,8 +54,9 @@ sitk = _peer("SimpleITK")
 
 class Row:
     def __init__(self, name, stmt, g, floor=None, check=None, target=None, kind="view",
-                 info=False, floor2=None):
+                 info=False, floor2=None, number=None):
         self.name, self.stmt, self.g, self.floor2 = name, stmt, g, floor2
+        self.number = number  # calls per timing, when not the group's
         self.floor, self.check, self.target, self.kind, self.info = floor, check, target, kind, info
         self.times = []
         self.ok = None
@@ -76,7 +77,8 @@ def run_group(rows, rounds, number):
     for _ in range(rounds):
         random.shuffle(live)
         for r in live:
-            r.times.append(r.timer.timeit(number) / number)
+            k = r.number or number
+            r.times.append(r.timer.timeit(k) / k)
     for r in live:
         if r.check is not None:
             try:
@@ -243,6 +245,7 @@ def view_rows(n, ncomp):
     g.update(tb=tb, fn_avfi=ndwrap.array_view_from_image, fn_ivfa=ndwrap.image_view_from_array)
     fresh = "np.asarray(tb)" if tb is not None else "np.asarray(memoryview(arr))"
     F = FLOOR
+    big = 20 if x.size > 10**5 else None  # copies of 4 MB: 20 calls a timing, views many
     rows = [
         Row(F, "np.asarray(mv)", g),
         Row(FRESH, fresh, g, F),
@@ -341,11 +344,12 @@ def vnl_rows(n, matrix):
     tb = fresh_exporter(shape)
     g = dict(np=np, ndwrap=ndwrap, P=P, x=x, v=v, mv=bare_exporter(shape), tb=tb)
     F = FLOOR
+    big = 20 if x.size > 10**5 else None  # copies of 4 MB: 20 calls a timing, views many
     rows = [
         Row(F, "np.asarray(mv)", g),
         Row(FRESH, "np.asarray(tb)" if tb is not None else "np.asarray(memoryview(x))", g, F),
         Row("floor: memoryview(ndarray)", "memoryview(x)", g),
-        Row("floor: ndarray.copy()", "x.copy()", g),
+        Row("floor: ndarray.copy()", "x.copy()", g, number=big),
         Row(f"PyVnl[F].GetArrayViewFromVnl{kind}(v)", f"P.GetArrayViewFromVnl{kind}(v)", g,
             F, lambda: np.array_equal(getattr(P, f"GetArrayViewFromVnl{kind}")(v), x), 1.5,
             floor2=FRESH),
@@ -356,10 +360,11 @@ def vnl_rows(n, matrix):
         Row(f"PyVnl[F].GetVnl{kind}FromArray(x, copy=True)",
             f"P.GetVnl{kind}FromArray(x, copy=True)", g, "floor: ndarray.copy()",
             lambda: np.array_equal(np.asarray(getattr(P, f"GetVnl{kind}FromArray")(x, copy=True)),
-                                   x), 1.1),
+                                   x), 1.1, number=big),
         Row(f"PyVnl[F].GetArrayFromVnl{kind}(v, copy=True)",
             f"P.GetArrayFromVnl{kind}(v, copy=True)", g, "floor: ndarray.copy()",
-            lambda: np.array_equal(getattr(P, f"GetArrayFromVnl{kind}")(v, copy=True), x), 1.1),
+            lambda: np.array_equal(getattr(P, f"GetArrayFromVnl{kind}")(v, copy=True), x), 1.1,
+            number=big),
     ]
     if itk is not None:
         IP = itk.PyVnl[itk.F]
@@ -372,10 +377,11 @@ def vnl_rows(n, matrix):
             Row(f"itk: PyVnl[F].GetVnl{kind}FromArray(x)", f"IP.GetVnl{kind}FromArray(x)", g,
                 "floor: ndarray.copy()",
                 lambda: np.array_equal(getattr(IP, f"GetArrayFromVnl{kind}")(
-                    getattr(IP, f"GetVnl{kind}FromArray")(x)), x)),
+                    getattr(IP, f"GetVnl{kind}FromArray")(x)), x), number=big),
             Row(f"itk: PyVnl[F].GetArrayFromVnl{kind}(v)", f"IP.GetArrayFromVnl{kind}(iv)", g,
                 "floor: ndarray.copy()",
-                lambda: np.array_equal(getattr(IP, f"GetArrayFromVnl{kind}")(iv), x)),
+                lambda: np.array_equal(getattr(IP, f"GetArrayFromVnl{kind}")(iv), x),
+                number=big),
         ]
     return rows
 
@@ -396,6 +402,50 @@ def lookup_rows():
         g["itk"] = itk
         rows += [Row("itk: itk.Image[itk.F, 3]", "itk.Image[itk.F, 3]", g, "floor: a dict hit"),
                  Row("itk: itk.PyVnl[itk.F]", "itk.PyVnl[itk.F]", g, "floor: a dict hit")]
+    return rows
+
+
+def geometry_rows():
+    """ITK's four index <-> physical point transforms on a 3-d image with
+    spacing, origin and a rotation; peers doing the same, each divided by
+    ndwrap's row ('x floor' of a peer row: how many times ndwrap's time)."""
+    sp, org = (0.5, 0.7, 1.2), (1.0, 2.0, 3.0)
+    rot = ((0.0, -1.0, 0.0), (1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    im = ndwrap.Image[ndwrap.F, 3].New()
+    im.SetSpacing(sp), im.SetOrigin(org), im.SetDirection(rot)
+    g = dict(im=im, i=(3, 4, 5), c=(3.5, 4.0, 5.0), p=(3.0, 4.0, 5.0))
+    want_p = tuple(np.asarray(org) + np.asarray(rot) @ (np.asarray(sp) * (3, 4, 5)))
+    names = ("TransformIndexToPhysicalPoint(i)", "TransformContinuousIndexToPhysicalPoint(c)",
+             "TransformPhysicalPointToIndex(p)", "TransformPhysicalPointToContinuousIndex(p)")
+    m = np.asarray(rot) * np.asarray(sp)
+    cont = np.linalg.solve(m, np.asarray(g["p"]) - org)
+    want = dict(zip(names, (want_p, tuple(org + m @ np.asarray(g["c"])),
+                            tuple(np.floor(cont + 0.5)), tuple(cont))))
+
+    def check(stmt, n):  # every row's result, against NumPy's
+        return lambda: np.allclose([float(x) for x in eval(stmt, g)], want[n])
+
+    rows = [Row(f"ndwrap: {n}", f"im.{n}", g, check=check(f"im.{n}", n)) for n in names]
+    peers = []
+    if itk is not None:
+        ii = itk.Image[itk.F, 3].New()
+        ii.SetSpacing(sp), ii.SetOrigin(org)
+        ii.SetDirection(itk.matrix_from_array(np.asarray(rot)))
+        ci = itk.ContinuousIndex[itk.D, 3]()
+        for k, v in enumerate((3.5, 4.0, 5.0)):
+            ci.SetElement(k, v)
+        g.update(ii=ii, ci=ci)
+        peers += [("itk", "ii", "ci")]
+    if sitk is not None:
+        si = sitk.Image(4, 4, 4, sitk.sitkFloat32)
+        si.SetSpacing(sp), si.SetOrigin(org)
+        si.SetDirection(tuple(x for r in rot for x in r))
+        g["si"] = si
+        peers += [("SimpleITK", "si", "c")]
+    for peer, obj, cont in peers:
+        for n in names:
+            stmt = f"{obj}.{n}".replace("(c)", f"({cont})")
+            rows.append(Row(f"{peer}: {n}", stmt, g, f"ndwrap: {n}", check=check(stmt, n)))
     return rows
 
 
@@ -666,12 +716,15 @@ def main(argv=None):
                            ]))
     print(*parts[-3:], sep="\n", flush=True)
     for n, matrix in ((1000, False), (10**6, False), (1000, True)):
-        rows = run_group(vnl_rows(n, matrix), vr, vn if n == 1000 and not matrix else 20)
+        rows = run_group(vnl_rows(n, matrix), vr, vn)  # the copies of 4 MB: 20 (vnl_rows)
         parts.append(table(f"vnl, float32 {'matrix 1000x1000' if matrix else f'vector n={n}'}",
                            rows))
         print(parts[-1], flush=True)
     rows = run_group(lookup_rows(), vr, vn * 5)
     parts.append(table("Registry lookups (repeated)", rows))
+    print(parts[-1], flush=True)
+    rows = run_group(geometry_rows(), vr, vn)
+    parts.append(table("Index <-> physical point, 3-d, rotated (peers: x ndwrap's time)", rows))
     print(parts[-1], flush=True)
     sizes = [(64, 15), (256, 5)] + ([] if q else [(512, 5)])
     for n, rounds in sizes:

@@ -79,7 +79,7 @@ typedef struct T {} T;
   }
 }
 NDW_IMAGE_PROTOCOLS(T)                          /* ndw_protocols.i */
-NDW_IMAGE_ITK(T)                                /* ndw_itk.i */
+NDW_IMAGE_ITK(T, NDW_D_)                        /* ndw_itk.i */
 NDW_PUBLIC_DIR(T)                               /* ndw_docs.i */
 NDW_IMAGE_DLPACK(T, PTYPE, NDW_D_, VECTOR)      /* ndw_dlpack.i */
 %enddef

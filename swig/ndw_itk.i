@@ -1,12 +1,18 @@
 /* ITK's spellings on images, regions and vnl objects (issue 11, "ITK
  * parity"): what ITK code calls that the core classes do not otherwise
- * have.  Each member is a thin forward, either to the C glue or, where the
- * work is a few lines of Python over the existing API (geometry transforms,
- * element access, Graft's bookkeeping), to Wrapping/Python/ndwrap/_protocols.py
- * through ndw_py_protocol_call.  The argument rule applies as everywhere
- * (ndw_args.i): `self` is checked before any member runs. */
+ * have.  Each member is a thin forward, either to the C glue (the geometry
+ * transforms: swig/ndw_py_geometry.c) or, where the work is a few lines of
+ * Python over the existing API (element access, Graft's bookkeeping), to
+ * Wrapping/Python/ndwrap/_protocols.py through ndw_py_protocol_call.  The
+ * argument rule applies as everywhere (ndw_args.i): `self` is checked before
+ * any member runs. */
 
-%define NDW_IMAGE_ITK(T)
+%{
+#include "ndw_py_geometry.h"
+%}
+
+%define NDW_IMAGE_ITK(T, D)
+%newobject T::TransformPhysicalPointToIndex;
 /* image[z, y, x] (NumPy order, as ITK 5): read and write through a view */
 %feature("python:slot", "mp_subscript", functype="binaryfunc") T::__getitem__;
 %feature("python:slot", "mp_ass_subscript", functype="objobjargproc") T::__setitem__;
@@ -19,17 +25,27 @@
   PyObject *Clone(PyObject *ndw_self) {
     return ndw_py_protocol_call("clone", ndw_self, NULL, NULL);
   }
-  PyObject *TransformIndexToPhysicalPoint(PyObject *ndw_self, PyObject *index) {
-    return ndw_py_protocol_call("index_to_point", ndw_self, index, NULL);
+  /* index <-> physical point: parsed and computed in C (ndw_py_geometry.c) */
+  PyObject *TransformIndexToPhysicalPoint(PyObject *index) {
+    return ndw_py_image_index_to_point((ndw_image *)$self, index, 0);
   }
-  PyObject *TransformContinuousIndexToPhysicalPoint(PyObject *ndw_self, PyObject *index) {
-    return ndw_py_protocol_call("continuous_index_to_point", ndw_self, index, NULL);
+  PyObject *TransformContinuousIndexToPhysicalPoint(PyObject *index) {
+    return ndw_py_image_index_to_point((ndw_image *)$self, index, 1);
   }
-  PyObject *TransformPhysicalPointToIndex(PyObject *ndw_self, PyObject *point) {
-    return ndw_py_protocol_call("point_to_index", ndw_self, point, NULL);
+  ndw_index_##D *TransformPhysicalPointToIndex(PyObject *point) {
+    ndw_index_##D *r = (ndw_index_##D *)calloc(1, sizeof *r);
+    if (r == NULL) {
+      PyErr_NoMemory();
+      return NULL;
+    }
+    if (ndw_py_image_point_to_index((ndw_image *)$self, point, r->v) < 0) {
+      free(r);
+      return NULL;
+    }
+    return r;
   }
-  PyObject *TransformPhysicalPointToContinuousIndex(PyObject *ndw_self, PyObject *point) {
-    return ndw_py_protocol_call("point_to_continuous_index", ndw_self, point, NULL);
+  PyObject *TransformPhysicalPointToContinuousIndex(PyObject *point) {
+    return ndw_py_image_point_to_continuous_index((ndw_image *)$self, point);
   }
   /* the address of the first pixel, as an int (ITK gives a raw pointer) */
   PyObject *GetBufferPointer() {

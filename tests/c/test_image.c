@@ -661,6 +661,55 @@ NDW_TEST(image_metadata) {
   CHECK_OK(ndw_image_free(two));
 }
 
+/* index <-> physical point: point = origin + direction * (spacing .* index),
+ * and point_to_index inverts it, also where pivoting is needed (a zero on
+ * the diagonal of the direction) and at every dimension up to NDW_MAX_DIM */
+NDW_TEST(image_index_point_transforms) {
+  ndw_image *a = new_image(NDW_PIXEL_F, 3, 0);
+  double rot[9] = {0, -1, 0, 1, 0, 0, 0, 0, 1}, sp[3] = {0.5, 2.0, 3.25};
+  double org[3] = {-1.0, 0.0, 1e3}, idx[3] = {3, -4, 2.5}, p[3], back[3];
+  CHECK_OK(ndw_image_set_direction(a, rot));
+  CHECK_OK(ndw_image_set_spacing(a, sp));
+  CHECK_OK(ndw_image_set_origin(a, org));
+  ndw_image_index_to_point(a, idx, p);
+  /* by hand: direction * (1.5, -8, 8.125) = (8, 1.5, 8.125) */
+  CHECK(p[0] == -1.0 + 8.0 && p[1] == 1.5 && p[2] == 1e3 + 8.125);
+  CHECK_OK(ndw_image_point_to_index(a, p, back));
+  for (int i = 0; i < 3; ++i) CHECK(fabs(back[i] - idx[i]) < 1e-12);
+  p[1] = NAN;
+  CHECK_STATUS(ndw_image_point_to_index(a, p, back), NDW_E_INVALID);
+  p[1] = INFINITY;
+  CHECK_STATUS(ndw_image_point_to_index(a, p, back), NDW_E_INVALID);
+  CHECK_OK(ndw_image_free(a));
+
+  for (unsigned n = 1; n <= NDW_MAX_DIM; ++n) {
+    double dir[NDW_MAX_DIM * NDW_MAX_DIM] = {0}, s[NDW_MAX_DIM], o[NDW_MAX_DIM];
+    double x[NDW_MAX_DIM], q[NDW_MAX_DIM], y[NDW_MAX_DIM];
+    ndw_image *im = new_image(NDW_PIXEL_F, n, 0);
+    /* a cyclic permutation with one flipped axis, plus a shear: no usable
+     * diagonal, so the solve must pivot */
+    for (unsigned r = 0; r < n; ++r) {
+      dir[r * n + (r + 1) % n] = r == 0 ? -1.0 : 1.0;
+      if (n > 1) dir[r * n + r] += 0.25;
+      s[r] = 0.5 + r;
+      o[r] = 10.0 * r - 7.0;
+      x[r] = (double)r * 1.5 - 2.0;
+    }
+    CHECK_OK(ndw_image_set_direction(im, dir));
+    CHECK_OK(ndw_image_set_spacing(im, s));
+    CHECK_OK(ndw_image_set_origin(im, o));
+    ndw_image_index_to_point(im, x, q);
+    for (unsigned r = 0; r < n; ++r) {
+      double sum = o[r];
+      for (unsigned c = 0; c < n; ++c) sum += dir[r * n + c] * s[c] * x[c];
+      CHECK(fabs(q[r] - sum) < 1e-12);
+    }
+    CHECK_OK(ndw_image_point_to_index(im, q, y));
+    for (unsigned r = 0; r < n; ++r) CHECK(fabs(y[r] - x[r]) < 1e-9);
+    CHECK_OK(ndw_image_free(im));
+  }
+}
+
 /* ---- size and index checks --------------------------------------------- */
 
 NDW_TEST(image_overflowing_sizes) {

@@ -252,6 +252,52 @@ void ndw_image_get_direction(const ndw_image *im, double *direction) {
   memcpy(direction, im->direction, im->dim * im->dim * sizeof *direction);
 }
 
+void ndw_image_index_to_point(const ndw_image *im, const double *index, double *point) {
+  unsigned n = im->dim;
+  double scaled[NDW_MAX_DIM];
+  for (unsigned c = 0; c < n; ++c) scaled[c] = im->spacing[c] * index[c];
+  for (unsigned r = 0; r < n; ++r) {
+    double sum = im->origin[r];
+    for (unsigned c = 0; c < n; ++c) sum += im->direction[r * n + c] * scaled[c];
+    point[r] = sum;
+  }
+}
+
+ndw_status ndw_image_point_to_index(const ndw_image *im, const double *point, double *index) {
+  /* solve (direction * diag(spacing)) x = point - origin by Gaussian
+   * elimination with partial pivoting: dim <= NDW_MAX_DIM, and the matrix is
+   * non-singular (set_direction and set_spacing check it) */
+  unsigned n = im->dim;
+  double a[NDW_MAX_DIM][NDW_MAX_DIM + 1];
+  for (unsigned r = 0; r < n; ++r) {
+    if (!isfinite(point[r]))
+      return ndw_set_error(NDW_E_INVALID, "point[%u] = %g is not finite", r, point[r]);
+    for (unsigned c = 0; c < n; ++c) a[r][c] = im->direction[r * n + c] * im->spacing[c];
+    a[r][n] = point[r] - im->origin[r];
+  }
+  for (unsigned k = 0; k < n; ++k) {
+    unsigned p = k;
+    for (unsigned r = k + 1; r < n; ++r)
+      if (fabs(a[r][k]) > fabs(a[p][k])) p = r;
+    if (p != k)
+      for (unsigned c = k; c <= n; ++c) {
+        double t = a[k][c];
+        a[k][c] = a[p][c];
+        a[p][c] = t;
+      }
+    for (unsigned r = k + 1; r < n; ++r) {
+      double f = a[r][k] / a[k][k];
+      for (unsigned c = k; c <= n; ++c) a[r][c] -= f * a[k][c];
+    }
+  }
+  for (unsigned k = n; k-- > 0;) {
+    double sum = a[k][n];
+    for (unsigned c = k + 1; c < n; ++c) sum -= a[k][c] * index[c];
+    index[k] = sum / a[k][k];
+  }
+  return NDW_OK;
+}
+
 ndw_status ndw_image_copy_information(ndw_image *dst, const ndw_image *src) {
   if (dst->dim != src->dim)
     return ndw_set_error(NDW_E_INVALID, "copy_information: dimensions differ (%u, %u)",

@@ -90,6 +90,16 @@ NDW_API ndw_status ndw_image_set_direction(ndw_image *image, const double *direc
 NDW_API void ndw_image_get_direction(const ndw_image *image, double *direction);
 /** Copy spacing, origin and direction of `src` (same dimension). */
 NDW_API ndw_status ndw_image_copy_information(ndw_image *dst, const ndw_image *src);
+/** Physical point of a (continuous) index, as ITK's
+ *  TransformContinuousIndexToPhysicalPoint: origin + direction * (spacing .*
+ *  (index)); `index` and `point` hold dim values. */
+NDW_API void ndw_image_index_to_point(const ndw_image *image, const double *index,
+                                      double *point);
+/** The continuous index of a physical point (the inverse of
+ *  ndw_image_index_to_point, solved with partial pivoting).  NDW_E_INVALID
+ *  for a non-finite point; a point far outside may give infinite values. */
+NDW_API ndw_status ndw_image_point_to_index(const ndw_image *image, const double *point,
+                                            double *index);
 
 /* ---- buffer ------------------------------------------------------------ */
 
