@@ -321,7 +321,7 @@ class _PyBufferBase:
                        _pick_keep_axes(keepAxes, keep_axes), axes)
 
 
-class _PyBufferTemplate:
+class _PyBufferTemplate(_reg._Registry):
     """``PyBuffer[ImageType]``: conversions between images of that type and
     NumPy arrays (``GetArrayFromImage``, ``GetArrayViewFromImage``,
     ``GetImageFromArray``, ``GetImageViewFromArray``).  They share memory
@@ -331,37 +331,25 @@ class _PyBufferTemplate:
     __name__ = "PyBuffer"
 
     def __init__(self):
-        self._cache = {}
+        self._cache = {}  # image class -> its PyBuffer class
 
-    def __getitem__(self, image_type):
-        # a repeated lookup is a dict hit (issue 16): the keys are image
-        # classes (compared by identity) and exact (PixelType, int) pairs,
-        # so (F, 3.0) never hits (F, 3)
-        try:
-            cls = self._cache[image_type]
-        except (KeyError, TypeError):  # new, or unhashable: image_info says why
-            cls = None
-        else:
-            if type(image_type) is not tuple or _reg.exact_key(image_type):
-                return cls
-            cls = None
+    def _lookup(self, image_type):
+        """``PyBuffer[key]`` when the C base (``_registry._Registry``) has no
+        answer remembered; it remembers this one for an exact key (an image
+        class, or an exact (PixelType, int) pair: (F, 3.0) never hits (F, 3))."""
         if isinstance(image_type, (tuple, list)) and len(image_type) == 1:
             image_type = image_type[0]  # ITK's PyBuffer[(ImageType,)] / [[ImageType]]
         elif isinstance(image_type, list):
             image_type = tuple(image_type)
-        if cls is None:
-            key = image_type
-            if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
-                image_type = _reg.TEMPLATES["Image"][image_type]
-            _reg.image_info(image_type)  # TypeError for anything else
-            cls = self._cache.get(image_type)
-            if cls is None:  # one PyBuffer class per image type
-                cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
-                           {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
-                _install_fast(cls, image_type)
-                self._cache[image_type] = cls
-            if key is not image_type and _reg.exact_key(key):
-                self._cache[key] = cls
+        if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
+            image_type = _reg.TEMPLATES["Image"][image_type]
+        _reg.image_info(image_type)  # TypeError for anything else
+        cls = self._cache.get(image_type)
+        if cls is None:  # one PyBuffer class per image type
+            cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
+                       {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
+            _install_fast(cls, image_type)
+            self._cache[image_type] = cls
         return cls
 
     def keys(self):
