@@ -111,6 +111,19 @@ def _copy_flag(copy):
     return bool(copy)
 
 
+def _ordered_view(image, order, axes, keep):
+    """The view in `order`, the checked order of ``axes=`` / ``keepAxes=``
+    (_export_order), made by the C fast path: the image's own getbuffer
+    describes the buffer in that order, no NumPy transpose."""
+    if order is None:
+        return _array_view(image, None)
+    if type(image) in _IMAGE_CLASSES and image._is_allocated():
+        if axes is not None:
+            return _fast_array_view(image, axes=axes)
+        return _fast_array_view(image, True)
+    return _array_view(image, order)  # raises the reason
+
+
 def _array_view(image, order):
     if order is not None:  # the C fast path's view, then the permutation
         return _reorder(_fast_array_view(image), order)
@@ -264,7 +277,7 @@ class _PyBufferBase:
         keep = keepAxes if keep_axes is None else keep_axes
         if axes is None and not keep:
             return _array_view(image, None)
-        return _array_view(image, _export_order(image, axes, keep))
+        return _ordered_view(image, _export_order(image, axes, keep), axes, keep)
 
     @classmethod
     def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, update=True,
@@ -277,7 +290,7 @@ class _PyBufferBase:
         keep = keepAxes if keep_axes is None else keep_axes
         order = None if axes is None and not keep else _export_order(image, axes, keep)
         if copy is None or not _copy_flag(copy):
-            return _array_view(image, order)
+            return _ordered_view(image, order, axes, keep)
         return _array_copy(image, order)
 
     @classmethod
@@ -433,7 +446,7 @@ def array_view_from_image(image, keep_axes=False, update=True, axes=None):
         _reg.image_info(type(image))  # TypeError
     if axes is None and not keep_axes:
         return _array_view(image, None)
-    return _array_view(image, _export_order(image, axes, keep_axes))
+    return _ordered_view(image, _export_order(image, axes, keep_axes), axes, keep_axes)
 
 
 def array_from_image(image, keep_axes=False, update=True, copy=True, axes=None):
@@ -443,7 +456,7 @@ def array_from_image(image, keep_axes=False, update=True, copy=True, axes=None):
     _reg.image_info(type(image))
     order = None if axes is None and not keep_axes else _export_order(image, axes, keep_axes)
     if not _copy_flag(copy):
-        return _array_view(image, order)
+        return _ordered_view(image, order, axes, keep_axes)
     return _array_copy(image, order)
 
 
