@@ -388,9 +388,11 @@ def vnl_rows(n, matrix):
 
 def lookup_rows():
     T = ndwrap.Image[ndwrap.F, 3]
-    g = dict(ndwrap=ndwrap, T=T, F=ndwrap.F, d={T: 1})
+    g = dict(ndwrap=ndwrap, T=T, F=ndwrap.F, d={T: 1}, d2={(ndwrap.F, 3): T})
     rows = [
         Row("floor: a dict hit", "d[T]", g),
+        Row("ref: a dict keyed by pairs, d2[F, 3] (builds and hashes the tuple, as the "
+            "Image spelling builds it)", "d2[F, 3]", g, "floor: a dict hit", info=True),
         Row("ndwrap.Image[ndwrap.F, 3]", "ndwrap.Image[F, 3]", g, "floor: a dict hit",
             lambda: ndwrap.Image[ndwrap.F, 3] is T),
         Row("ndwrap.PyBuffer[T]", "ndwrap.PyBuffer[T]", g, "floor: a dict hit",

@@ -3,6 +3,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Copies at least this large run with the GIL released. */
@@ -1215,13 +1216,89 @@ int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view, 
   return 0;
 }
 
+/* The axis order of the next export of one image object, set by
+ * ndw_py_image_memoryview around its one PyMemoryView_FromObject call and
+ * taken (then cleared) by that object's getbuffer.  Between the two only
+ * CPython runs (the memoryview's allocation, PyObject_GetBuffer; the GIL
+ * held), and with the cyclic GC paused no finalizer can run Python code
+ * that exports in between, so no other export can see it; per thread
+ * where there is no GIL. */
+#ifdef Py_GIL_DISABLED
+#define NDW_PY_PER_THREAD _Thread_local
+#else
+#define NDW_PY_PER_THREAD
+#endif
+static NDW_PY_PER_THREAD struct {
+  const PyObject *self; /* the object whose next getbuffer takes the order */
+  int keep;
+  const ndw_py_axes *order;
+  int taken; /* set by the getbuffer that took it */
+} ndw_py_export_order;
+
+/* Put `d` (the default order, z, y, x[, c]) in the axes= order `o`. */
+static int ndw_py_order_desc(ndw_buffer_desc *d, const ndw_py_axes *o) {
+  int64_t shape[NDW_MAX_DIM + 1];
+  ptrdiff_t strides[NDW_MAX_DIM + 1];
+  if (o->with_c && o->n == d->ndim + 1 && d->ndim <= NDW_MAX_DIM) {
+    d->shape[d->ndim] = 1; /* a scalar image's "C": an axis of length 1 */
+    d->strides[d->ndim] = 0; /* as NumPy's a[..., None] */
+    d->ndim++;
+  }
+  if (o->n != d->ndim) {
+    PyErr_Format(PyExc_BufferError, "an axis order of %d axes for a buffer of %d", o->n,
+                 d->ndim);
+    return -1;
+  }
+  for (int i = 0; i < o->n; ++i) {
+    shape[i] = d->shape[o->perm[i]];
+    strides[i] = d->strides[o->perm[i]];
+  }
+  memcpy(d->shape, shape, (size_t)o->n * sizeof shape[0]);
+  memcpy(d->strides, strides, (size_t)o->n * sizeof strides[0]);
+  return 0;
+}
+
+PyObject *ndw_py_image_memoryview(PyObject *self, int keep, const ndw_py_axes *order) {
+  PyObject *mv;
+  int gc_was_on, taken;
+  if (!keep && order == NULL) return PyMemoryView_FromObject(self);
+  /* no collection (and so no __del__ or weakref callback) while the order
+   * waits: the memoryview's allocation is the one place one could start */
+  gc_was_on = PyGC_Disable();
+  ndw_py_export_order.self = self;
+  ndw_py_export_order.keep = keep;
+  ndw_py_export_order.order = order;
+  ndw_py_export_order.taken = 0;
+  mv = PyMemoryView_FromObject(self);
+  taken = ndw_py_export_order.taken;
+  ndw_py_export_order.self = NULL; /* taken, or never reached (not an image) */
+  ndw_py_export_order.order = NULL;
+  ndw_py_export_order.taken = 0;
+  if (gc_was_on) PyGC_Enable();
+  if (mv != NULL && !taken) { /* never expected: an export in the default order */
+    Py_DECREF(mv);
+    PyErr_SetString(PyExc_SystemError, "ndwrap: the image's export did not take its axis order");
+    return NULL;
+  }
+  return mv;
+}
+
 int ndw_py_image_getbuffer(ndw_image *im, PyObject *self, Py_buffer *view, int flags) {
   ndw_buffer_desc d;
+  int keep = 0;
+  const ndw_py_axes *order = NULL;
   view->obj = NULL;
-  if (ndw_image_describe_buffer(im, 0, &d) != NDW_OK) {
+  if (ndw_py_export_order.self != NULL && ndw_py_export_order.self == self) {
+    keep = ndw_py_export_order.keep;
+    order = ndw_py_export_order.order;
+    ndw_py_export_order.self = NULL;
+    ndw_py_export_order.taken = 1;
+  }
+  if (ndw_image_describe_buffer(im, keep, &d) != NDW_OK) {
     PyErr_SetString(PyExc_BufferError, ndw_last_error());
     return -1;
   }
+  if (order != NULL && ndw_py_order_desc(&d, order) < 0) return -1;
   if (ndw_py_fill_view(&d, self, view, flags) < 0) return -1;
   (void)ndw_image_export_acquire(im);
   return 0;
@@ -1349,6 +1426,21 @@ ndw_vnl *ndw_py_vnl_view(ndw_pixel_type t, int matrix, PyObject *obj, int writab
     return NULL;
   }
   return v;
+}
+
+static void ndw_py_free_block(void *block) { free(block); }
+
+int ndw_py_vnl_own(ndw_vnl *v) {
+  size_t bytes = (size_t)ndw_vnl_size(v) * ndw_pixel_type_size(ndw_vnl_pixel_type(v));
+  void *mem = NULL;
+  if (bytes && (mem = malloc(bytes)) == NULL) {
+    PyErr_NoMemory();
+    return -1;
+  }
+  if (bytes) memcpy(mem, ndw_vnl_data(v), bytes);
+  /* lets go of the viewed memory (its release), or frees mem on failure */
+  return ndw_py_check(ndw_vnl_wrap(v, mem, ndw_vnl_rows(v), ndw_vnl_cols(v), 0,
+                                   mem ? ndw_py_free_block : NULL, mem));
 }
 
 ndw_vnl *ndw_py_vnl_copy(ndw_vnl *src) {

@@ -141,6 +141,16 @@ ndw_image *ndw_py_image_copy(ndw_image *im);
 PyObject *ndw_py_image_copy_into(ndw_image *im, PyObject *target);
 int ndw_py_image_getbuffer(ndw_image *im, PyObject *self, Py_buffer *view, int flags);
 void ndw_py_image_releasebuffer(ndw_image *im, Py_buffer *view);
+/** A memoryview of the image object `self` through its own getbuffer (the
+ *  one export path: same export count, same release), whose shape and
+ *  strides are already in the order asked: `keep` the spatial axes in
+ *  (x, y, z) order (keepAxes), or `order` an axes= order
+ *  (ndw_py_axes_order, for this image's dimension and vector-ness; a
+ *  scalar image's "C" is an axis of length 1); neither: NumPy's default
+ *  (z, y, x[, c]).  No transpose afterwards: NumPy reads the permuted
+ *  strides from the buffer.  `self` must be an image object whose
+ *  bf_getbuffer is ndw_py_image_getbuffer. */
+PyObject *ndw_py_image_memoryview(PyObject *self, int keep, const ndw_py_axes *order);
 
 /* ---- vnl ----------------------------------------------------------------- */
 ndw_vnl *ndw_py_vnl_new(ndw_pixel_type t, int matrix, PyObject *rows, PyObject *cols);
@@ -151,6 +161,10 @@ PyObject *ndw_py_vnl_put(ndw_vnl *v, PyObject *row, PyObject *col, PyObject *val
 PyObject *ndw_py_vnl_fill(ndw_vnl *v, PyObject *value);
 PyObject *ndw_py_vnl_repr(ndw_vnl *v, const char *pyname);
 ndw_vnl *ndw_py_vnl_view(ndw_pixel_type t, int matrix, PyObject *obj, int writable);
+/** Make `v` (a view) own a private copy of its elements: one malloc + memcpy,
+ *  then the viewed memory is let go (its release runs).  0, or -1 with an
+ *  exception (v unchanged). */
+int ndw_py_vnl_own(ndw_vnl *v);
 ndw_vnl *ndw_py_vnl_copy(ndw_vnl *v);
 int ndw_py_vnl_getbuffer(ndw_vnl *v, PyObject *self, Py_buffer *view, int flags);
 void ndw_py_vnl_releasebuffer(ndw_vnl *v, Py_buffer *view);

@@ -24,6 +24,14 @@ typedef struct ndw_fast {
   ndw_pixel_type t;
   unsigned dim;
   int vector; /* vector image, or vnl matrix */
+  /* the last axes= str parsed (a strong reference: str is immutable) and
+   * its order for (axes_dim, axes_vector): a repeated call with the same
+   * str object (a literal is one object) skips the parser */
+  PyObject *axes;
+  unsigned axes_dim;
+  int axes_vector;
+  ndw_py_axes axes_order;
+  PyObject *dtype; /* vnl -> array copies: NumPy's dtype of the class's views */
 } ndw_fast;
 
 static const char ndw_fast_capsule[] = "ndwrap.fast";
@@ -40,20 +48,26 @@ static void ndw_fast_free_struct(ndw_fast *f) {
   Py_XDECREF(f->fallback);
   Py_XDECREF(f->name);
   Py_XDECREF(f->doc);
+  Py_XDECREF(f->axes);
+  Py_XDECREF(f->dtype);
   PyMem_Free(f);
 }
 
 /* numpy.asarray, imported on the first conversion (import ndwrap imports
  * no NumPy) and kept for the life of the process. */
-static PyObject *ndw_fast_asarray(void) {
-  static PyObject *asarray;
-  if (asarray == NULL) {
+static PyObject *ndw_fast_numpy_attr(PyObject **cache, const char *name) {
+  if (*cache == NULL) {
     PyObject *np = PyImport_ImportModule("numpy");
     if (np == NULL) return NULL;
-    asarray = PyObject_GetAttrString(np, "asarray");
+    *cache = PyObject_GetAttrString(np, name);
     Py_DECREF(np);
   }
-  return asarray;
+  return *cache;
+}
+
+static PyObject *ndw_fast_asarray(void) {
+  static PyObject *asarray;
+  return ndw_fast_numpy_attr(&asarray, "asarray");
 }
 
 static PyObject *ndw_fast_str(PyObject **cache, const char *s) {
@@ -70,10 +84,36 @@ static int ndw_fast_flag(PyObject *v, int *out) {
   return 0;
 }
 
-/* Does keyword `name` equal one of the comma-free names? */
+/* Does keyword `name` equal the ASCII name `s` (a string literal)?  The
+ * names are kept interned (a few, found by the literal's address); a
+ * keyword name from code is interned too, so equal names are one object
+ * and two interned objects that differ are different names: a pointer
+ * compare, no character compare, in the common call. */
+static int ndw_fast_name_eq(PyObject *name, const char *s) {
+  static struct {
+    const char *s;
+    PyObject *str;
+  } names[8];
+  size_t i;
+  if (!PyUnicode_Check(name)) return 0;
+  for (i = 0; i < sizeof names / sizeof names[0] && names[i].s != NULL; ++i)
+    if (names[i].s == s) break;
+  if (i < sizeof names / sizeof names[0] && names[i].s == NULL) {
+    if ((names[i].str = PyUnicode_InternFromString(s)) != NULL)
+      names[i].s = s;
+    else
+      PyErr_Clear(); /* compare the characters below */
+  }
+  if (i < sizeof names / sizeof names[0] && names[i].s == s) {
+    if (name == names[i].str) return 1;
+    if (PyUnicode_CHECK_INTERNED(name)) return 0;
+  }
+  return PyUnicode_CompareWithASCIIString(name, s) == 0;
+}
+
+/* Does keyword `name` equal one of the names? */
 static int ndw_fast_name_is(PyObject *name, const char *a, const char *b) {
-  return PyUnicode_Check(name) && (PyUnicode_CompareWithASCIIString(name, a) == 0 ||
-                                   (b != NULL && PyUnicode_CompareWithASCIIString(name, b) == 0));
+  return ndw_fast_name_eq(name, a) || (b != NULL && ndw_fast_name_eq(name, b));
 }
 
 /* The call's second argument (positional, or the one keyword `kw1`/`kw2`),
@@ -102,14 +142,9 @@ static int ndw_fast_image_args(PyObject *const *args, Py_ssize_t n, PyObject *kw
   *pos = *keep = -1;
   *axes = NULL;
   if (n < 1 || n > 2 || (n == 2 && !ndw_fast_flag(args[1], pos))) return 0;
-  static PyObject *s_axes, *s_keep_axes, *s_keepAxes;
   for (Py_ssize_t i = 0; i < nkw; ++i) {
     PyObject *name = PyTuple_GET_ITEM(kwnames, i), *v = args[n + i];
-    /* keyword names of a call are interned: a pointer compare first */
-    if (name == ndw_fast_str(&s_keep_axes, "keep_axes") ||
-        name == ndw_fast_str(&s_keepAxes, "keepAxes")) {
-      if (*keep >= 0 || !ndw_fast_flag(v, keep)) return 0;
-    } else if (name == ndw_fast_str(&s_axes, "axes") || ndw_fast_name_is(name, "axes", NULL)) {
+    if (ndw_fast_name_is(name, "axes", NULL)) {
       if (*axes != NULL || (v != Py_None && !PyUnicode_Check(v))) return 0;
       if (v != Py_None) *axes = v;
     } else if (ndw_fast_name_is(name, "keep_axes", "keepAxes")) {
@@ -137,9 +172,85 @@ static int ndw_fast_is_cls(ndw_fast *f, PyObject *obj) {
   return 1;
 }
 
+/* object -> NumPy view through its own getbuffer (the one export path). */
+static PyObject *ndw_fast_export(PyObject *obj) {
+  PyObject *asarray = ndw_fast_asarray(), *mv, *a;
+  if (asarray == NULL || (mv = PyMemoryView_FromObject(obj)) == NULL) return NULL;
+  a = PyObject_CallOneArg(asarray, mv);
+  Py_DECREF(mv);
+  return a;
+}
+
+/* image object -> NumPy view in the order asked (`keep`: keepAxes, `order`:
+ * axes=, neither: NumPy's), through the image's own getbuffer, which
+ * describes the buffer in that order (ndw_py_image_memoryview): NumPy
+ * reads the permuted strides, no transpose call. */
+static PyObject *ndw_fast_export_image(PyObject *obj, int keep, const ndw_py_axes *order) {
+  PyObject *asarray = ndw_fast_asarray(), *mv, *a;
+  if (asarray == NULL || (mv = ndw_py_image_memoryview(obj, keep, order)) == NULL) return NULL;
+  a = PyObject_CallOneArg(asarray, mv);
+  Py_DECREF(mv);
+  return a;
+}
+
+/* vnl object -> a new array that owns a copy of its elements: numpy.empty
+ * of the view's shape and dtype (`f->dtype`, taken from the first view),
+ * filled by one memcpy from the object's own buffer export.  NumPy's
+ * ndarray.copy() of a fresh view costs the view (~250 ns) plus its general
+ * copy machinery; this is one small allocation call and a memcpy.  Only up
+ * to NDW_FAST_COPY_MAX bytes (larger copies are memory bound: NumPy's way,
+ * as before); *done 0: not taken (nothing raised). */
+static PyObject *ndw_fast_vnl_array_copy(ndw_fast *f, PyObject *obj, int *done) {
+  static PyObject *empty;
+  PyObject *shape = NULL, *out = NULL, *call[2];
+  Py_buffer src, dst;
+  *done = 0;
+  if (ndw_fast_numpy_attr(&empty, "empty") == NULL) return NULL;
+  if (PyObject_GetBuffer(obj, &src, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+    *done = 1;
+    return NULL;
+  }
+  if ((uint64_t)src.len > NDW_FAST_COPY_MAX || src.ndim < 1 || src.ndim > 2) {
+    PyBuffer_Release(&src);
+    return NULL;
+  }
+  *done = 1;
+  if (src.ndim == 1) { /* numpy.empty(n, dtype): no tuple to make */
+    if ((shape = PyLong_FromSsize_t(src.shape[0])) == NULL) goto out;
+  } else {
+    if ((shape = PyTuple_New(src.ndim)) == NULL) goto out;
+    for (int i = 0; i < src.ndim; ++i) {
+      PyObject *v = PyLong_FromSsize_t(src.shape[i]);
+      if (v == NULL) goto out;
+      PyTuple_SET_ITEM(shape, i, v);
+    }
+  }
+  call[0] = shape;
+  call[1] = f->dtype;
+  if ((out = PyObject_Vectorcall(empty, call, 2, NULL)) == NULL) goto out;
+  if (PyObject_GetBuffer(out, &dst, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+    Py_CLEAR(out);
+    goto out;
+  }
+  if (dst.len != src.len) {
+    PyBuffer_Release(&dst);
+    Py_CLEAR(out);
+    PyErr_SetString(PyExc_SystemError, "ndwrap: the copy's size differs from the vnl object's");
+    goto out;
+  }
+  if (src.len > 0) memcpy(dst.buf, src.buf, (size_t)src.len);
+  PyBuffer_Release(&dst);
+out:
+  Py_XDECREF(shape);
+  PyBuffer_Release(&src);
+  return out;
+}
+
 /* `a` (a new reference, or NULL) in keepAxes order: the spatial axes
  * reversed ((x, y, z), components last) for an image of `dim` dimensions,
- * `vector` with a component axis.  Consumes `a`. */
+ * `vector` with a component axis.  Consumes `a`.  For copies
+ * (array_from_image): a view of the copy, as the Python spelling's
+ * transpose; views are ordered by the image's own getbuffer instead. */
 static PyObject *ndw_fast_keep_order(PyObject *a, unsigned dim, int vector) {
   static PyObject *s_T, *s_transpose, *perms[NDW_MAX_DIM + 1];
   PyObject *r;
@@ -174,20 +285,10 @@ static PyObject *ndw_fast_keep_order(PyObject *a, unsigned dim, int vector) {
   return r;
 }
 
-/* object -> NumPy view through its own getbuffer (the one export path);
- * `keep`: in keepAxes order (ndw_fast_keep_order). */
-static PyObject *ndw_fast_export(PyObject *obj, int keep, unsigned dim, int vector) {
-  PyObject *asarray = ndw_fast_asarray(), *mv, *a;
-  if (asarray == NULL || (mv = PyMemoryView_FromObject(obj)) == NULL) return NULL;
-  a = PyObject_CallOneArg(asarray, mv);
-  Py_DECREF(mv);
-  if (a == NULL || !keep) return a;
-  return ndw_fast_keep_order(a, dim, vector);
-}
-
 /* `a` (a new reference, or NULL; the default order) in the order of `o`
  * (axes="..."): an axis of length 1 for a scalar image's "C"
- * (a[..., None]), then a.transpose(perm): strides only.  Consumes `a`. */
+ * (a[..., None]), then a.transpose(perm): strides only.  Consumes `a`.
+ * For copies, as ndw_fast_keep_order. */
 static PyObject *ndw_fast_axes_order(PyObject *a, const ndw_py_axes *o, int vector) {
   static PyObject *s_transpose, *s_newaxis;
   PyObject *perm, *r;
@@ -211,11 +312,6 @@ static PyObject *ndw_fast_axes_order(PyObject *a, const ndw_py_axes *o, int vect
   Py_DECREF(perm);
   Py_DECREF(a);
   return r;
-}
-
-/* object -> NumPy view in the order of `o` (axes="..."). */
-static PyObject *ndw_fast_export_axes(PyObject *obj, const ndw_py_axes *o, int vector) {
-  return ndw_fast_axes_order(ndw_fast_export(obj, 0, 0, 0), o, vector);
 }
 
 /* A copy that owns its data: ndarray.copy() of the default view (C order:
@@ -274,32 +370,53 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     flag = pos == 1 || keep == 1;
     if (flag && axes != NULL) break; /* "not both" */
     if (axes != NULL) {
-      ndw_py_axes o;
-      if (ndw_py_axes_order(axes, ndw_image_dimension(im), ndw_image_is_vector(im), &o) < 0)
-        return NULL;
+      unsigned dim = ndw_image_dimension(im);
+      int vector = ndw_image_is_vector(im);
+      if (axes != f->axes || dim != f->axes_dim || vector != f->axes_vector) {
+        ndw_py_axes o;
+        if (ndw_py_axes_order(axes, dim, vector, &o) < 0) return NULL;
+        Py_INCREF(axes);
+        Py_XSETREF(f->axes, axes);
+        f->axes_dim = dim;
+        f->axes_vector = vector;
+        f->axes_order = o;
+      }
       if (copy)
-        return ndw_fast_axes_order(ndw_fast_copy_of(ndw_fast_export(args[0], 0, 0, 0)), &o,
-                                   ndw_image_is_vector(im));
-      return ndw_fast_export_axes(args[0], &o, ndw_image_is_vector(im));
+        return ndw_fast_axes_order(ndw_fast_copy_of(ndw_fast_export(args[0])), &f->axes_order,
+                                   vector);
+      return ndw_fast_export_image(args[0], 0, &f->axes_order);
     }
     if (copy) {
-      PyObject *c = ndw_fast_copy_of(ndw_fast_export(args[0], 0, 0, 0));
+      PyObject *c = ndw_fast_copy_of(ndw_fast_export(args[0]));
       return flag ? ndw_fast_keep_order(c, ndw_image_dimension(im), ndw_image_is_vector(im)) : c;
     }
-    return ndw_fast_export(args[0], flag, ndw_image_dimension(im),
-                           ndw_image_is_vector(im));
+    return ndw_fast_export_image(args[0], flag, NULL);
   }
   case NDW_FAST_VNL_VIEW:
   case NDW_FAST_VNL_COPY: {
+    PyObject *r;
     /* view: (v); copy: (v), (v, flag), (v, copy=flag): a copy when true */
     if (f->kind == NDW_FAST_VNL_VIEW ? n != 1 || nkw != 0
                                      : !ndw_fast_one_flag(args, n, kwnames, "copy", NULL, &flag))
       break;
     if ((PyObject *)Py_TYPE(args[0]) != f->cls || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL)
       break;
-    if (!flag) return ndw_fast_export(args[0], 0, 0, 0);
-    /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
-    return ndw_fast_copy_of(ndw_fast_export(args[0], 0, 0, 0));
+    if (!flag) return ndw_fast_export(args[0]);
+    if (f->dtype != NULL) {
+      int done = 0;
+      r = ndw_fast_vnl_array_copy(f, args[0], &done);
+      if (done) return r;
+    }
+    { /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
+      static PyObject *s_copy, *s_dtype;
+      PyObject *a = ndw_fast_export(args[0]);
+      if (a == NULL) return NULL;
+      if (f->dtype == NULL && (f->dtype = PyObject_GetAttr(a, ndw_fast_str(&s_dtype, "dtype"))) == NULL)
+        PyErr_Clear(); /* no cached dtype: this path every time */
+      r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
+      Py_DECREF(a);
+      return r;
+    }
   }
   case NDW_FAST_IMAGE_IMPORT:
   case NDW_FAST_IMAGE_IMPORT_COPY: {
@@ -348,7 +465,7 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
   }
   case NDW_FAST_VNL_IMPORT:
   case NDW_FAST_VNL_IMPORT_COPY: {
-    ndw_vnl *v, *c;
+    ndw_vnl *v;
     /* view: (arr); copy: (arr), (arr, flag), (arr, copy=flag): a C copy
      * of the viewed block when true; a view otherwise (copy=None and
      * copy=False view when they can; the Python spelling does the rest) */
@@ -365,10 +482,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
       ndw_py_vnl_free(v);
       break;
     }
-    c = ndw_py_vnl_copy(v);
-    ndw_py_vnl_free(v);
-    if (c == NULL) return NULL;
-    return ndw_fast_hooks.wrap_vnl(c, f->swig_type);
+    /* the view becomes the copy: no second object, no zero-filled block */
+    if (ndw_py_vnl_own(v) < 0) {
+      ndw_py_vnl_free(v);
+      return NULL;
+    }
+    return ndw_fast_hooks.wrap_vnl(v, f->swig_type);
   }
   default:
     break;

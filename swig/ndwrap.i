@@ -15,6 +15,7 @@
 %include "ndw_docs.i"
 %include "ndw_dlpack.i"
 %include "ndw_convert.i"
+%include "ndw_registry.i"
 %include "ndw_image.i"
 %include "ndw_vnl.i"
 %include "ndw_pixel.i"

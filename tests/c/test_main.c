@@ -68,8 +68,15 @@ int main(int argc, char **argv) {
     printf("%s %s\n", ndw_test_failures == before ? "ok  " : "FAIL", ndw_tests[i].name);
     ran++;
   }
+  if (ran == 0 && argc > 1) {
+    /* CMake lists every NDW_TEST line of the sources, so a name this runner
+     * lacks was compiled out (#ifdef of a module or a wrapped type):
+     * reported as skipped, which ctest shows as such */
+    printf("skipped: no test case '%s' in this configuration (compiled out)\n", argv[1]);
+    return 0;
+  }
   if (ran == 0) {
-    fprintf(stderr, "no test case named '%s'\n", argc > 1 ? argv[1] : "");
+    fprintf(stderr, "no test cases\n");
     return 2;
   }
   return ndw_test_failures ? 1 : 0;

@@ -609,24 +609,39 @@ def test_empty_input_and_empty_footprint():
 # ---- SciPy stays optional ------------------------------------------------------------
 
 def test_ndwrap_imports_without_scipy_and_ndimage_says_what_to_install():
+    """Without SciPy, ``import ndwrap`` and ``ndwrap.ndimage`` (an ordinary
+    module since issue 16; before, a lazy object whose first attribute
+    access imported SciPy) work, and every function that makes a callable
+    raises the ImportError naming ``pip install 'ndwrap[ndimage]'`` on its
+    first call, before looking at its arguments."""
     code = r"""
 import sys
 sys.modules['scipy'] = None          # as if SciPy were not installed
 import ndwrap
+import ndwrap.ndimage as nk
 assert 'scipy' not in [m for m in sys.modules if sys.modules[m] is not None]
-for get in (lambda: __import__("ndwrap.ndimage"), lambda: ndwrap.ndimage):
+assert ndwrap.ndimage is nk and type(nk) is type(sys)
+calls = [nk.mean, nk.minimum, nk.maximum, nk.median, nk.variance, nk.value_range,
+         lambda: nk.count_above(1.0), nk.running_mean, nk.cumulative_sum,
+         lambda: nk.shift_mapping([1.0]), lambda: nk.zoom_mapping(2.0),
+         lambda: nk.affine_mapping([[1.0]]), lambda: nk.resample_mapping(None, None),
+         lambda: nk.shift_mapping("not numbers")]
+for call in calls:
     try:
-        get()
+        call()
     except ImportError as e:
         print(e)
     else:
-        print("imported")
+        print("made a callable")
+print(sorted(nk.kernels())[:1], 'scipy' in sys.modules and sys.modules['scipy'] is not None)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=os.environ, timeout=60)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
-    assert len(lines) == 2 and all("pip install 'ndwrap[ndimage]'" in x for x in lines), lines
+    assert len(lines) == 15, lines
+    assert all("pip install 'ndwrap[ndimage]'" in x for x in lines[:14]), lines
+    assert lines[14].endswith("False"), lines  # kernels() reads the table: no SciPy needed
 
 
 def test_import_ndwrap_does_not_import_scipy_until_ndimage_is_used():

@@ -900,3 +900,56 @@ def test_index_errors_and_negative_indices(pixel):
     assert m.get(2, 0) == x and np.asarray(m)[-1, 0] == x
     # failed puts changed nothing
     assert np.asarray(m)[0, 0] == mref[0, 0]
+
+
+def test_repeated_copies_to_arrays_own_their_data(pixel):
+    """GetArrayFromVnl*(x, copy=True) (issue 16): the first call of a class
+    learns NumPy's dtype from a view, later ones make numpy.empty and copy
+    into it in C (up to 256 KiB; larger ones, and the first, are
+    ndarray.copy of a view).  Every one is an array that owns its data, with
+    the values, shape and dtype of the view, and no export left behind."""
+    P = ndwrap.PyVnl[pixel]
+    itemsize = dtype_of(pixel).itemsize
+    big = 256 * 1024 // itemsize
+    for n in (0, 1, 8, big, big + 1):
+        v, ref = make_vector(pixel, n)
+        for _ in range(3):
+            a = P.GetArrayFromVnlVector(v, copy=True)
+            assert type(a) is np.ndarray and a.shape == (n,) and a.dtype == dtype_of(pixel)
+            assert a.flags.owndata and a.flags.writeable and a.flags.c_contiguous
+            np.testing.assert_array_equal(a, ref)
+            assert n == 0 or not np.shares_memory(a, np.asarray(v))
+            assert v._exports() == 0
+    for rows, cols in ((3, 4), (1, 1), (0, 5)):
+        m, ref = make_matrix(pixel, rows, cols)
+        for _ in range(3):
+            a = P.GetArrayFromVnlMatrix(m, copy=True)
+            assert a.shape == (rows, cols) and a.dtype == dtype_of(pixel) and a.flags.owndata
+            np.testing.assert_array_equal(a, ref)
+            assert m._exports() == 0
+
+
+def test_copies_from_arrays_let_the_array_go(pixel):
+    """GetVnl*FromArray(x, copy=True) (issue 16): the fast path views the
+    array, then the same vnl object takes a private copy and lets the
+    array's buffer go at once (the array can be resized right after; the
+    copy outlives it and never sees its later writes)."""
+    P = ndwrap.PyVnl[pixel]
+    for n in (0, 1, 8, 1000):
+        arr = vals(pixel, (n,))
+        ref = arr.copy()
+        v = P.GetVnlVectorFromArray(arr, copy=True)
+        arr.resize((n + 3,), refcheck=False)  # raises BufferError while exported
+        arr[...] = ref[0] if n else arr[...]
+        del arr
+        np.testing.assert_array_equal(np.asarray(v), ref)
+        assert v.size() == n and v._exports() == 0
+        if n:
+            v.put(0, not_zero(pixel))
+            assert np.asarray(v)[0] == not_zero(pixel)
+    arr = vals(pixel, (3, 4))
+    ref = arr.copy()
+    m = P.GetVnlMatrixFromArray(arr, copy=True)
+    arr.resize((20,), refcheck=False)
+    del arr
+    np.testing.assert_array_equal(np.asarray(m), ref)

@@ -175,3 +175,20 @@ def test_stubs_are_generated():
     p, d = IMAGE_KEYS[0]
     assert f"class Image{p.code}{d}:" in text
     assert "def GetPixel" in text
+
+
+def test_fold_matches_the_regular_expression_it_replaced():
+    """ctype()'s name folding lost its ``re`` (5 ms of ``import ndwrap``,
+    issue 16); it must fold every string as ``re.sub(r"\\s*([<>:,])\\s*",
+    r"\\1", " ".join(s.split()))`` did."""
+    import random
+    import re
+
+    from ndwrap._registry import _fold
+
+    rng = random.Random(16)
+    alphabet = " \t\n\u00a0\u2003<>:,ab1"
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert _fold(s) == re.sub(r"\s*([<>:,])\s*", r"\1", " ".join(s.split())), repr(s)
+    assert ndwrap.ctype(" std :: complex < double > ") is ndwrap.CD

@@ -25,6 +25,8 @@ Where to look (``help()`` on each; docs/reference.rst lists them all):
 * Also: ``from_dlpack``, ``imread`` / ``imwrite``, ``xarray_from_image``,
   ``ndwrap.ndimage`` (SciPy callables), ``CastImage``.
 """
+import sys as _sys
+
 from . import _table
 from . import ndwcore
 from ._registry import (  # noqa: F401
@@ -75,23 +77,29 @@ for _a, _c in _CODE_ALIASES.items():
 del _a, _c
 
 # The wrapped classes themselves: ndwrap.ImageF3, ndwrap.vnl_vectorD, ...
-for _name in dir(ndwcore):
-    if not _name.startswith("_") and isinstance(getattr(ndwcore, _name), type):
-        globals()[_name] = getattr(ndwcore, _name)
-del _name
+for _name, _value in sorted(vars(ndwcore).items()):
+    if not _name.startswith("_") and isinstance(_value, type):
+        globals()[_name] = _value
+del _name, _value
 
 WRAPPED_DIMS = _table.DIMS
 
 
+def _submodule(name):
+    """``ndwrap.<name>``, imported (``__import__``: importlib's package costs
+    ~0.4 ms of ``import ndwrap``)."""
+    full = f"{__name__}.{name}"
+    __import__(full)
+    return _sys.modules[full]
+
+
 def _register_core_modules():
     """Functions of ndwrap's own ndw_add_module() modules: ndwrap.CastImage, ..."""
-    import importlib
-
     from . import _core_modules
     from .wrapping import register_functions
 
     for name in _core_modules.TABLES:
-        table = importlib.import_module("." + name, __name__)
+        table = _submodule(name)
         globals().update(register_functions(__name__, ndwcore, table.FUNCTIONS))
 
 
@@ -106,84 +114,24 @@ if TYPE_CHECKING:  # the glue's names (imported at run time by _import_glue) for
 
 def _import_glue():
     """Python glue of the enabled bridge modules: ndwrap.MemoryStream, ndwrap.imread, ..."""
-    import importlib
-
     from . import _core_modules
 
     for name in _core_modules.GLUE:
-        glue = importlib.import_module("." + name, __name__)
+        glue = _submodule(name)
         globals().update({n: getattr(glue, n) for n in glue.__all__})
 
 
 _import_glue()
 
 
-class _LazySubmodule(type(_table)):
-    """``ndwrap.ndimage`` before its first use: a module object that imports
-    the real one (and SciPy) on its first attribute access and then holds
-    the same names (the import system has by then set ``ndwrap.ndimage`` to
-    the real module).  Not a module ``__getattr__``: with one, CPython
-    3.11-3.13 never specialise attribute loads on ``ndwrap``, and every
-    ``ndwrap.array_view_from_image(...)`` paid 40-70 ns (issue 16)."""
-
-    def _load(self):
-        import importlib
-
-        real = importlib.import_module(self.__name__)
-        if type(self) is _LazySubmodule:
-            self.__dict__.update(real.__dict__)
-            self.__class__ = type(_table)
-        return real
-
-    def __getattr__(self, name):
-        self._load()
-        return getattr(self, name)
-
-    def __dir__(self):
-        return dir(self._load())
-
-    @property
-    def __doc__(self):
-        return self._load().__doc__
-
-
-def _install_lazy_ndimage():
-    """``ndwrap.ndimage`` stays lazy (``import ndwrap`` imports no SciPy).
-    When SciPy cannot be imported, the module ``__getattr__`` below (slower
-    attribute loads, see _LazySubmodule) keeps the ImportError on
-    ``ndwrap.ndimage`` itself."""
-    import os
-    import sys
-    from importlib.machinery import PathFinder
-
-    here = os.path.dirname(__file__)
-    if not os.path.exists(os.path.join(here, "ndimage.py")):
-        return False
-    if "scipy" in sys.modules:
-        if sys.modules["scipy"] is None:  # blocked, as if not installed
-            return False
-    elif PathFinder.find_spec("scipy") is None:
-        return False
-    globals()["ndimage"] = _LazySubmodule(__name__ + ".ndimage")
-    return True
-
-
-if _install_lazy_ndimage():
-    def __dir__():
-        """As before the lazy object: ``ndimage`` is listed once it is
-        imported (a module ``__dir__`` does not stop specialisation)."""
-        names = list(globals())
-        if type(globals().get("ndimage")) is _LazySubmodule:
-            names.remove("ndimage")
-        return sorted(names)
-else:
-    def __getattr__(name):
-        """``ndwrap.ndimage`` on first use (it imports SciPy; ``import ndwrap`` does not)."""
-        if name == "ndimage":
-            import importlib
-
-            return importlib.import_module(".ndimage", __name__)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``ndwrap.ndimage`` is an ordinary submodule, imported here: it is cheap
+# (no SciPy, NumPy or typing at import; its functions import SciPy on first
+# use and raise the ImportError naming ``pip install 'ndwrap[ndimage]'`` when
+# it is missing).  No module ``__getattr__`` on ndwrap: with one, CPython
+# 3.11-3.13 never specialise attribute loads on the module, and every
+# ``ndwrap.array_view_from_image(...)`` paid 40-70 ns (issue 16).
+if hasattr(ndwcore, "_ndimage_callable"):  # Module_BridgeNDImage
+    from . import ndimage  # noqa: E402
 
 
 def _public_names():

@@ -7,7 +7,6 @@ the C pixel table and the CMake wrap options). No NumPy import happens here.
 from __future__ import annotations
 
 import operator
-import re
 import sys
 
 from . import _table
@@ -82,10 +81,20 @@ _BY_CODE = {p.code: p for p in PIXEL_TYPES}
 _BY_KIND_SIZE = {(p.kind, p.itemsize): p for p in PIXEL_TYPES}
 
 
+_PUNCT = frozenset("<>:,")
+
+
 def _fold(name):
-    """'  std::complex < float > ' -> 'std::complex<float>'; runs of blanks -> one."""
-    s = " ".join(name.split())
-    return re.sub(r"\s*([<>:,])\s*", r"\1", s)
+    """'  std::complex < float > ' -> 'std::complex<float>'; runs of blanks ->
+    one, none next to ``< > : ,`` (no ``re``: it costs ~5 ms of ``import
+    ndwrap``, with enum and functools under it)."""
+    words = name.split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    out = words[0]
+    for w in words[1:]:
+        out += w if out[-1] in _PUNCT or w[0] in _PUNCT else " " + w
+    return out
 
 
 # ITK codes that name one of the rows above (ndwrap.ULL is ndwrap.UL):
@@ -111,6 +120,9 @@ def ctype(name):
         return name
     if not isinstance(name, str):
         raise TypeError(f"ctype() takes a type name string, not {type(name).__name__}")
+    p = _BY_NAME.get(name)  # a code or a canonical name, as given
+    if p is not None:
+        return p
     try:
         return _BY_NAME[_fold(name)]
     except KeyError:
@@ -164,21 +176,30 @@ def pixel_type_of_dtype(dt):
 # templates
 
 
-_EXACT = frozenset((PixelType, int, str, type))
-
-
 def exact_key(key):
     """True when `key` may be cached by equality: a PixelType, int, str or
-    class, or a pair of those.  (A float or bool dimension, or a NumPy
-    scalar, compares equal to an int but must not resolve like one:
-    ``Image[F, 3.0]`` stays a TypeError after ``Image[F, 3]`` was looked up.)"""
-    t = type(key)
-    if t is tuple:
-        return len(key) == 2 and type(key[0]) in _EXACT and type(key[1]) in _EXACT
-    return t in _EXACT
+    class, or a pair of those, by exact type.  (A float or bool dimension,
+    or a NumPy scalar, compares equal to an int but must not resolve like
+    one: ``Image[F, 3.0]`` stays a TypeError after ``Image[F, 3]`` was looked
+    up.)  The registries' C base (``_Registry``, swig/ndw_py_registry.c)
+    applies this rule; this is its statement in Python, for tests."""
+    if type(key) is tuple:
+        return len(key) == 2 and _exact_part(key[0]) and _exact_part(key[1])
+    return _exact_part(key)
 
 
-class Template:
+def _exact_part(x):
+    t = type(x)
+    return t is PixelType or t is int or t is str or isinstance(x, type)
+
+
+# The C base of every registry (issue 16): its ``[]`` answers a repeated
+# exact key with one dict hit in C and calls ``self._lookup(key)`` for the
+# rest (normalisation, errors), remembering up to 4096 exact keys.
+_Registry = _core._registry_base(PixelType)
+
+
+class Template(_Registry):
     """A registry of wrapped instantiations, indexed like ITK's templates.
 
     ``Image[ndwrap.F, 3]`` -> the class ``ImageF3``; ITK's attribute spelling
@@ -194,26 +215,10 @@ class Template:
         self._normalise = normalise
         self._entries = entries
         self._missing_hint = missing_hint
-        self._hits = {}  # key as given -> class, for exact keys (exact_key)
-
-    def __getitem__(self, key):
-        # repeated lookups cost a dict hit (issue 16)
-        try:
-            hit = self._hits[key]
-        except (KeyError, TypeError):  # new, or unhashable: diagnosed below
-            pass
-        else:
-            # only exact keys are stored; an equal key resolves the same
-            # unless it is a float/bool standing for an int dimension
-            t = type(key)
-            if (type(key[-1]) is int if t is tuple else t is not float and t is not bool):
-                return hit
-        value = self._lookup(key)
-        if exact_key(key) and len(self._hits) < 4096:
-            self._hits[key] = value
-        return value
 
     def _lookup(self, key):
+        """``self[key]`` when the C base has no answer remembered: the
+        normalised key's entry, or the registry's TypeError/NotWrappedError."""
         try:
             k = self._normalise(key)
         except NotWrappedError:

@@ -29,23 +29,26 @@ axis order) and fill input coordinates.
 Your own kernels in C: ``ndw_add_ndimage_kernels()`` (CMake) and
 ``<ndw/ndimage.h>``; see ``examples/NDImageKernel``.
 
-Needs SciPy (``pip install 'ndwrap[ndimage]'``); ``import ndwrap`` does not.
+Needs SciPy (``pip install 'ndwrap[ndimage]'``): ``import ndwrap`` imports
+this module but not SciPy; each function that makes a callable imports SciPy
+on its first call and raises ``ImportError`` naming that command when SciPy
+is missing (``parameters`` and ``kernels`` only read, and need no SciPy).
 """
-try:
-    import scipy as _scipy  # noqa: F401  (the callables are scipy.LowLevelCallable)
-except ImportError as _e:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "ndwrap.ndimage needs SciPy: pip install 'ndwrap[ndimage]' (or pip install scipy)"
-    ) from _e
+from __future__ import annotations
 
-import math as _math
-import numbers as _numbers
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
-
-from scipy import LowLevelCallable
+import sys as _sys
 
 from . import ndwcore as _core
 from ._registry import template as _template
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING: import ndwrap imports no typing
+if TYPE_CHECKING:  # the annotations' names, for type checkers only
+    from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+    from scipy import LowLevelCallable
+
+    _Real = Union[float, int]
+    _Values = Union[_Real, Sequence[_Real], Any]  # a number, a sequence or a 1-D array
 
 if not hasattr(_core, "_ndimage_callable"):  # pragma: no cover - a build option
     raise ImportError("ndwrap.ndimage: this ndwrap was built without Module_BridgeNDImage "
@@ -64,8 +67,16 @@ LINE_SIGNATURE = "int (double *, intptr_t, double *, intptr_t, void *)"
 MAPPING_SIGNATURE = "int (intptr_t *, double *, int, int, void *)"
 
 
-_Real = Union[float, int]
-_Values = Union[_Real, Sequence[_Real], Any]  # a number, a sequence or a 1-D array
+def _need_scipy():
+    """Import SciPy (once), or the ImportError saying what to install."""
+    if _sys.modules.get("scipy") is not None:
+        return
+    try:
+        import scipy  # noqa: F401  (the callables are scipy.LowLevelCallable)
+    except ImportError as e:
+        raise ImportError(
+            "ndwrap.ndimage needs SciPy: pip install 'ndwrap[ndimage]' (or pip install scipy)"
+        ) from e
 
 
 def _make(name: str, values=None, output_rank: int = 0, input_rank: int = 0) -> LowLevelCallable:
@@ -73,7 +84,9 @@ def _make(name: str, values=None, output_rank: int = 0, input_rank: int = 0) -> 
 
 
 def _real(x, what):
-    if isinstance(x, bool) or not isinstance(x, _numbers.Real):
+    import numbers
+
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
         try:  # NumPy scalars and 0-d arrays
             import numpy as np
 
@@ -106,37 +119,44 @@ def _vector(x, what):
 
 def mean() -> LowLevelCallable:
     """Mean of the footprint's values (``uniform_filter`` for a box)."""
+    _need_scipy()
     return _make("mean")
 
 
 def minimum() -> LowLevelCallable:
     """Smallest value (``minimum_filter``)."""
+    _need_scipy()
     return _make("minimum")
 
 
 def maximum() -> LowLevelCallable:
     """Largest value (``maximum_filter``)."""
+    _need_scipy()
     return _make("maximum")
 
 
 def median() -> LowLevelCallable:
     """Median as ``numpy.median``: for an odd footprint ``median_filter``; for an
     even one the mean of the two middle values."""
+    _need_scipy()
     return _make("median")
 
 
 def variance() -> LowLevelCallable:
     """Population variance (``numpy.var``, ddof 0)."""
+    _need_scipy()
     return _make("variance")
 
 
 def value_range() -> LowLevelCallable:
     """Largest minus smallest value (``numpy.ptp``)."""
+    _need_scipy()
     return _make("value_range")
 
 
 def count_above(threshold: _Real) -> LowLevelCallable:
     """Number of values strictly above ``threshold`` (finite)."""
+    _need_scipy()
     return _make("count_above", [_real(threshold, "threshold")])
 
 
@@ -146,6 +166,7 @@ def running_mean() -> LowLevelCallable:
     """Mean over a window of ``filter_size`` values: window = input length -
     output length + 1.  Equals ``uniform_filter1d`` with the same size, mode
     and origin."""
+    _need_scipy()
     return _make("running_mean")
 
 
@@ -153,6 +174,7 @@ def cumulative_sum() -> LowLevelCallable:
     """``out[i] = in[0] + ... + in[i + w - 1]`` over the extended line, w =
     input length - output length + 1: with ``filter_size=1`` it is
     ``numpy.cumsum`` along the axis."""
+    _need_scipy()
     return _make("cumulative_sum")
 
 
@@ -162,6 +184,7 @@ def shift_mapping(shift: _Values) -> LowLevelCallable:
     """``input = output - shift`` (``scipy.ndimage.shift``).  ``shift``: one
     value per axis (the mapping is then for that rank only), or one number
     for every axis of any rank."""
+    _need_scipy()
     values, rank = _vector(shift, "shift")
     return _make("shift_mapping", values, rank or 0, rank or 0)
 
@@ -181,12 +204,15 @@ def zoom_mapping(zoom: Optional[_Values] = None, *, input_shape: Optional[Sequen
     ``geometric_transform(x, zoom_mapping(input_shape=x.shape, output_shape=t),
     output_shape=t)`` equals ``scipy.ndimage.zoom(x, z)`` whose shape is t.
     """
+    _need_scipy()
     if (zoom is None) == (input_shape is None and output_shape is None):
         raise TypeError("zoom_mapping: give either zoom or both input_shape and output_shape")
     if zoom is not None:
+        import math
+
         values, rank = _vector(zoom, "zoom")
         for i, z in enumerate(values):
-            if not (_math.isfinite(z) and z > 0):
+            if not (math.isfinite(z) and z > 0):
                 raise ValueError(f"zoom_mapping: zoom[{i}] = {z!r}; a zoom must be finite and > 0")
         scale = [1.0 / z for z in values]
     else:
@@ -215,6 +241,7 @@ def affine_mapping(matrix: Any, offset: _Values = 0.0) -> LowLevelCallable:
     ``offset`` must be left at 0), or a length-r diagonal.  ``offset``: one
     value per axis or one for all.  Made for rank r only.
     """
+    _need_scipy()
     import numpy as np
 
     m = np.asarray(matrix)
@@ -271,6 +298,7 @@ def resample_mapping(output_image: Any, input_image: Any) -> LowLevelCallable:
     output_shape=<out_img's array shape>)`` resamples the input image onto the
     output image's grid (``input_array``: the input image's array, shape
     (z, y, x)).  Both images must have the same dimension."""
+    _need_scipy()
     return _core._ndimage_resample(_grid(output_image, "output"), _grid(input_image, "input"))
 
 

@@ -21,13 +21,25 @@ pixel-type table's compound rows and the CMake options say so
 """
 from __future__ import annotations
 
-import array as _array
 import operator as _operator
 
 from . import _registry as _reg
 from . import _table
 
 __all__ = ["Vector", "CovariantVector", "Point", "RGBPixel", "RGBAPixel", "FixedArray"]
+
+_array = None  # the array module, imported with the first value (it imports
+# collections: ~1.3 ms of import ndwrap)
+
+
+def _array_module():
+    global _array
+    if _array is None:
+        import array
+
+        _array = array
+    return _array
+
 
 # struct format of a table row -> array.array type code (same letters)
 _TYPECODES = {"b", "B", "h", "H", "i", "I", "q", "Q", "f", "d"}
@@ -62,7 +74,8 @@ class FixedArray:
         tc = self.ComponentType.format
         n = self.Length
         if values is None:
-            self._data = _array.array(tc, bytes(self.ComponentType.itemsize * n))
+            array = _array or _array_module()
+            self._data = array.array(tc, bytes(self.ComponentType.itemsize * n))
             return
         if isinstance(values, (str, bytes, bytearray)):
             raise TypeError(f"{type(self).__name__} takes numbers, not {type(values).__name__}")
@@ -75,7 +88,8 @@ class FixedArray:
                             f"number, not {type(values).__name__}") from None
         if len(seq) != n:
             raise ValueError(f"{type(self).__name__} has {n} components, got {len(seq)} values")
-        self._data = _array.array(tc, [self._check(x) for x in seq])
+        array = _array or _array_module()
+        self._data = array.array(tc, [self._check(x) for x in seq])
 
     def _check(self, x):
         """A component value as Python accepts it for the array, with

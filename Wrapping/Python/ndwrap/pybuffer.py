@@ -111,6 +111,19 @@ def _copy_flag(copy):
     return bool(copy)
 
 
+def _ordered_view(image, order, axes, keep):
+    """The view in `order`, the checked order of ``axes=`` / ``keepAxes=``
+    (_export_order), made by the C fast path: the image's own getbuffer
+    describes the buffer in that order, no NumPy transpose."""
+    if order is None:
+        return _array_view(image, None)
+    if type(image) in _IMAGE_CLASSES and image._is_allocated():
+        if axes is not None:
+            return _fast_array_view(image, axes=axes)
+        return _fast_array_view(image, True)
+    return _array_view(image, order)  # raises the reason
+
+
 def _array_view(image, order):
     if order is not None:  # the C fast path's view, then the permutation
         return _reorder(_fast_array_view(image), order)
@@ -264,7 +277,7 @@ class _PyBufferBase:
         keep = keepAxes if keep_axes is None else keep_axes
         if axes is None and not keep:
             return _array_view(image, None)
-        return _array_view(image, _export_order(image, axes, keep))
+        return _ordered_view(image, _export_order(image, axes, keep), axes, keep)
 
     @classmethod
     def GetArrayFromImage(cls, image, keepAxes=False, copy=None, keep_axes=None, update=True,
@@ -277,7 +290,7 @@ class _PyBufferBase:
         keep = keepAxes if keep_axes is None else keep_axes
         order = None if axes is None and not keep else _export_order(image, axes, keep)
         if copy is None or not _copy_flag(copy):
-            return _array_view(image, order)
+            return _ordered_view(image, order, axes, keep)
         return _array_copy(image, order)
 
     @classmethod
@@ -308,7 +321,7 @@ class _PyBufferBase:
                        _pick_keep_axes(keepAxes, keep_axes), axes)
 
 
-class _PyBufferTemplate:
+class _PyBufferTemplate(_reg._Registry):
     """``PyBuffer[ImageType]``: conversions between images of that type and
     NumPy arrays (``GetArrayFromImage``, ``GetArrayViewFromImage``,
     ``GetImageFromArray``, ``GetImageViewFromArray``).  They share memory
@@ -318,37 +331,25 @@ class _PyBufferTemplate:
     __name__ = "PyBuffer"
 
     def __init__(self):
-        self._cache = {}
+        self._cache = {}  # image class -> its PyBuffer class
 
-    def __getitem__(self, image_type):
-        # a repeated lookup is a dict hit (issue 16): the keys are image
-        # classes (compared by identity) and exact (PixelType, int) pairs,
-        # so (F, 3.0) never hits (F, 3)
-        try:
-            cls = self._cache[image_type]
-        except (KeyError, TypeError):  # new, or unhashable: image_info says why
-            cls = None
-        else:
-            if type(image_type) is not tuple or _reg.exact_key(image_type):
-                return cls
-            cls = None
+    def _lookup(self, image_type):
+        """``PyBuffer[key]`` when the C base (``_registry._Registry``) has no
+        answer remembered; it remembers this one for an exact key (an image
+        class, or an exact (PixelType, int) pair: (F, 3.0) never hits (F, 3))."""
         if isinstance(image_type, (tuple, list)) and len(image_type) == 1:
             image_type = image_type[0]  # ITK's PyBuffer[(ImageType,)] / [[ImageType]]
         elif isinstance(image_type, list):
             image_type = tuple(image_type)
-        if cls is None:
-            key = image_type
-            if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
-                image_type = _reg.TEMPLATES["Image"][image_type]
-            _reg.image_info(image_type)  # TypeError for anything else
-            cls = self._cache.get(image_type)
-            if cls is None:  # one PyBuffer class per image type
-                cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
-                           {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
-                _install_fast(cls, image_type)
-                self._cache[image_type] = cls
-            if key is not image_type and _reg.exact_key(key):
-                self._cache[key] = cls
+        if isinstance(image_type, tuple):  # PyBuffer[F, 3] shorthand
+            image_type = _reg.TEMPLATES["Image"][image_type]
+        _reg.image_info(image_type)  # TypeError for anything else
+        cls = self._cache.get(image_type)
+        if cls is None:  # one PyBuffer class per image type
+            cls = type(f"PyBuffer_{image_type.__name__}", (_PyBufferBase,),
+                       {"ImageType": image_type, "__doc__": _PyBufferBase.__doc__})
+            _install_fast(cls, image_type)
+            self._cache[image_type] = cls
         return cls
 
     def keys(self):
@@ -446,7 +447,7 @@ def array_view_from_image(image, keep_axes=False, update=True, axes=None):
         _reg.image_info(type(image))  # TypeError
     if axes is None and not keep_axes:
         return _array_view(image, None)
-    return _array_view(image, _export_order(image, axes, keep_axes))
+    return _ordered_view(image, _export_order(image, axes, keep_axes), axes, keep_axes)
 
 
 def array_from_image(image, keep_axes=False, update=True, copy=True, axes=None):
@@ -456,7 +457,7 @@ def array_from_image(image, keep_axes=False, update=True, copy=True, axes=None):
     _reg.image_info(type(image))
     order = None if axes is None and not keep_axes else _export_order(image, axes, keep_axes)
     if not _copy_flag(copy):
-        return _array_view(image, order)
+        return _ordered_view(image, order, axes, keep_axes)
     return _array_copy(image, order)
 
 

@@ -139,7 +139,7 @@ class _PyVnlBase:
         return _from_array(cls.MatrixType, cls.ElementType, 2, arr, copy)
 
 
-class _PyVnlTemplate:
+class _PyVnlTemplate(_reg._Registry):
     """``PyVnl[ElementType]`` (also ``PyVnl.F``, ITK's spelling): conversions
     between vnl vectors/matrices of that element type and NumPy arrays.
     ``GetArrayFromVnl*`` / ``GetVnl*FromArray`` share memory unless
@@ -149,20 +149,11 @@ class _PyVnlTemplate:
     __name__ = "PyVnl"
 
     def __init__(self):
-        self._cache = {}
-        self._hits = {}  # key as given -> class (exact keys only, as the registry)
+        self._cache = {}  # pixel type -> its PyVnl class
 
-    def __getitem__(self, element_type):
-        try:
-            return self._hits[element_type]  # exact keys only: equal keys resolve the same
-        except (KeyError, TypeError):  # new, or unhashable: the registry says why
-            pass
-        cls = self._make(element_type)
-        if _reg.exact_key(element_type) and len(self._hits) < 4096:
-            self._hits[element_type] = cls
-        return cls
-
-    def _make(self, element_type):
+    def _lookup(self, element_type):
+        """``PyVnl[key]`` when the C base (``_registry._Registry``) has no
+        answer remembered (it remembers exact keys: a PixelType, str or class)."""
         vec = _reg.TEMPLATES["vnl_vector"][element_type]  # NotWrappedError lists types
         pixel = _reg.template(vec)[1][0]
         cls = self._cache.get(pixel)

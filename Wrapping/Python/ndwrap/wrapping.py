@@ -149,15 +149,43 @@ class FunctionTemplate:
         self.__doc__ = doc or name
         self.pairs = pairs
         self.params = tuple(params)
-        self._by_key = {}
-        self._by_input = {}
+        self._maps = ({}, {})  # (key -> instance, input type -> [instances])
+        self._pending = None  # (wrapped module, generated rows) not made into instances yet
         self._built_for = built_for  # None: one of ndwrap's own modules
 
-    def _add(self, in_type, out_type, c_function):
+    @property
+    def _by_key(self):
+        return (self._maps if self._pending is None else self._build())[0]
+
+    @property
+    def _by_input(self):
+        return (self._maps if self._pending is None else self._build())[1]
+
+    def _build(self):
+        """Make the pending rows' instances (ndwrap's own modules defer them
+        to first use: 726 casts were ~1 ms of ``import ndwrap``, issue 16).
+        Built aside and published in one assignment, so that a thread never
+        sees part of them."""
+        pending = self._pending
+        if pending is not None:
+            by_key = dict(self._maps[0])
+            by_input = {k: list(v) for k, v in self._maps[1].items()}
+            wrapped, rows = pending
+            for i, o, c in rows:
+                self._insert(by_key, by_input, _image_class(i), _image_class(o),
+                             getattr(wrapped, c))
+            self._maps = (by_key, by_input)
+            self._pending = None
+        return self._maps
+
+    def _insert(self, by_key, by_input, in_type, out_type, c_function):
         inst = _Instance(self, in_type, out_type, c_function)
-        key = (in_type, out_type) if self.pairs else in_type
-        self._by_key[key] = inst
-        self._by_input.setdefault(in_type, []).append(inst)
+        by_key[(in_type, out_type) if self.pairs else in_type] = inst
+        by_input.setdefault(in_type, []).append(inst)
+
+    def _add(self, in_type, out_type, c_function):
+        by_key, by_input = self._build()
+        self._insert(by_key, by_input, in_type, out_type, c_function)
 
     def _wrapped_text(self):
         if self.pairs:
@@ -313,8 +341,11 @@ def register_functions(module_name, wrapped, functions, built_for=None):
     result = {}
     for name, doc, pairs, params, rows in functions:
         tmpl = FunctionTemplate(module_name, name, doc, pairs, params, built_for)
-        for i, o, c in rows:
-            tmpl._add(_image_class(i), _image_class(o), getattr(wrapped, c))
+        if built_for is None:  # ndwrap's own: consistent by construction, made on first use
+            tmpl._pending = (wrapped, rows)
+        else:  # a module package: a row the installed ndwrap cannot serve fails at import
+            for i, o, c in rows:
+                tmpl._add(_image_class(i), _image_class(o), getattr(wrapped, c))
         result[name] = tmpl
     for name, tmpl in result.items():
         _FUNCTIONS[f"{module_name}.{name}"] = tmpl
