@@ -125,7 +125,7 @@ static PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyO
   long kind = PyLong_AsLong(kind_obj);
   int want_image;
   if (kind == -1 && PyErr_Occurred()) return NULL;
-  if (kind < NDW_FAST_IMAGE_VIEW || kind > NDW_FAST_VNL_IMPORT_COPY) {
+  if (kind < NDW_FAST_IMAGE_VIEW || kind > NDW_FAST_IMAGE_EXPORT_COPY) {
     PyErr_SetString(PyExc_ValueError, "unknown fast conversion kind");
     return NULL;
   }
@@ -135,7 +135,8 @@ static PyObject *ndw_swig_fast_conversion(PyObject *kind_obj, PyObject *cls, PyO
     ndw_py_convert_set_hooks(&h);
     hooked = 1;
   }
-  want_image = kind == NDW_FAST_IMAGE_VIEW || kind == NDW_FAST_IMAGE_IMPORT;
+  want_image = kind == NDW_FAST_IMAGE_VIEW || kind == NDW_FAST_IMAGE_IMPORT ||
+               kind == NDW_FAST_IMAGE_IMPORT_COPY || kind == NDW_FAST_IMAGE_EXPORT_COPY;
   if (cls == Py_None) {
     if (!want_image) {
       PyErr_SetString(PyExc_TypeError, "a vnl fast conversion needs its class");

@@ -15,6 +15,30 @@ static int ndw_swig_image_getbuffer(PyObject *self, Py_buffer *view, int flags) 
 static void ndw_swig_image_releasebuffer(PyObject *self, Py_buffer *view) {
   ndw_py_image_releasebuffer((ndw_image *)((SwigPyObject *)self)->ptr, view);
 }
+/* tp_dealloc of every image class (issue 16): what SWIG's destructor
+ * closure does (weak references, the instance dict, the owned image freed
+ * with any pending exception kept, the object freed), without calling the
+ * delete_<Class> wrapper through a Python-call frame (argument tuple
+ * unpacking, SWIG_ConvertPtr's type check, Py_None).  The release of the
+ * image's held buffer and the export accounting are ndw_py_image_free's, as
+ * before. */
+static void ndw_swig_image_dealloc(PyObject *self) {
+  SwigPyObject *s = (SwigPyObject *)self;
+  if (s->weakreflist != NULL) PyObject_ClearWeakRefs(self);
+  Py_CLEAR(s->swigdict);
+  if (s->own) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    s->own = 0;
+    ndw_py_image_free((ndw_image *)s->ptr);
+    s->ptr = NULL;
+    PyErr_Restore(type, value, tb);
+  }
+  if (PyType_IS_GC(Py_TYPE(self)))
+    PyObject_GC_Del(self);
+  else
+    PyObject_Free(self);
+}
 %}
 
 %define NDW_WRAP_IMAGE_CLASS(PYNAME, T, PTYPE, NDW_D_, VECTOR)
@@ -23,6 +47,7 @@ NDW_IMAGE_DOCS(PYNAME, T)                       /* ndw_docs.i */
 %feature("python:bf_getbuffer", functype="getbufferproc") T "ndw_swig_image_getbuffer";
 %feature("python:bf_releasebuffer", functype="releasebufferproc") T "ndw_swig_image_releasebuffer";
 %feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
+%feature("python:tp_dealloc") T "ndw_swig_image_dealloc";
 %feature("kwargs") T::Allocate;
 %newobject T::New;
 %newobject T::_view;

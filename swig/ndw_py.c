@@ -505,8 +505,25 @@ ndw_image *ndw_py_image_new(ndw_pixel_type t, unsigned dim, int vector) {
   return im;
 }
 
+static void ndw_py_release_pybuffer(void *context);
+
 void ndw_py_image_free(ndw_image *im) {
-  /* Python frees an image only when no view holds it, so this succeeds. */
+  /* Python frees an image only when no view holds it, so this succeeds.
+   * The caller holds the GIL (a SWIG object going away): a Py_buffer the
+   * image holds is released here directly, without the release callback's
+   * PyGILState_Ensure/Release (issue 16); any other owner's callback runs
+   * as ndw_image_free would run it. */
+  ndw_release_fn release;
+  void *context;
+  if (im == NULL) return;
+  if (ndw_image_take_release(im, &release, &context) == NDW_OK && release != NULL) {
+    if (release == ndw_py_release_pybuffer) {
+      PyBuffer_Release((Py_buffer *)context);
+      PyMem_Free(context);
+    } else {
+      release(context);
+    }
+  }
   (void)ndw_image_free(im);
 }
 
@@ -736,10 +753,26 @@ static void ndw_py_release_pybuffer(void *context) {
  * on every error it is released here. */
 static char ndw_py_empty_buffer[16];
 
+/* *out = a * b; 1 (and *out unset) when the product exceeds `limit`.  No
+ * division where the compiler has the builtin: this runs per axis of every
+ * acquisition (issue 16). */
+static int ndw_py_mul_sat(uint64_t a, uint64_t b, uint64_t limit, uint64_t *out) {
+#if defined(__GNUC__) || defined(__clang__)
+  uint64_t r;
+  if (__builtin_mul_overflow(a, b, &r) || r > limit) return 1;
+  *out = r;
+  return 0;
+#else
+  if (b != 0 && a > limit / b) return 1;
+  *out = a * b;
+  return *out > limit;
+#endif
+}
+
 Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
   Py_buffer *pb = PyMem_Malloc(sizeof *pb);
   const uint64_t limit = (uint64_t)PTRDIFF_MAX;
-  uint64_t count = 1;
+  uint64_t count = 1, bytes;
   if (pb == NULL) {
     PyErr_NoMemory();
     return NULL;
@@ -758,7 +791,15 @@ Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
     }
     return NULL;
   }
-  memset(d, 0, sizeof *d);
+  /* field by field: one memset of the description became `rep stos`, ~2 %
+   * of an array -> image view (issue 16) */
+  d->data = NULL;
+  d->ndim = 0;
+  d->itemsize = 0;
+  d->readonly = 0;
+  d->format = NULL;
+  memset(d->shape, 0, sizeof d->shape);
+  memset(d->strides, 0, sizeof d->strides);
   if (pb->ndim < 0 || pb->ndim > NDW_MAX_DIM + 1) {
     PyErr_Format(PyExc_ValueError, "arrays of %d dimensions are not supported (0..%d)", pb->ndim,
                  NDW_MAX_DIM + 1);
@@ -785,9 +826,11 @@ Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
       goto fail;
     }
     d->shape[i] = n;
-    if (count != 0) count = n == 0 ? 0 : (count > limit / (uint64_t)n ? limit + 1 : count * (uint64_t)n);
+    /* count saturates at limit + 1 (no division: issue 16) */
+    if (count != 0 && ndw_py_mul_sat(count, (uint64_t)n, limit, &count)) count = limit + 1;
   }
-  if (count > limit / (uint64_t)pb->itemsize || count * (uint64_t)pb->itemsize != (uint64_t)pb->len) {
+  if (ndw_py_mul_sat(count, (uint64_t)pb->itemsize, limit, &bytes) ||
+      bytes != (uint64_t)pb->len) {
     PyErr_Format(PyExc_ValueError,
                  "the %.100s exporter is inconsistent: len %zd is not product(shape) * itemsize",
                  Py_TYPE(obj)->tp_name, pb->len);
@@ -806,7 +849,7 @@ Py_buffer *ndw_py_acquire(PyObject *obj, int writable, ndw_buffer_desc *d) {
       } else {
         d->strides[i] = (ptrdiff_t)next;
       }
-      next = next > limit / n ? limit + 1 : next * n;
+      if (ndw_py_mul_sat(next, n, limit, &next)) next = limit + 1;
     }
   }
   d->data = pb->buf;
@@ -865,7 +908,40 @@ static int ndw_py_axis_slot(Py_UCS4 ch, unsigned dim) {
   return -1;
 }
 
+/* The last successful parse, by the identity of an exact str (kept alive
+ * here, so the identity stays valid; a str never changes): a spelling
+ * called in a loop with the same literal parses once (issue 16).  The GIL
+ * guards it. */
+static struct {
+  PyObject *axes;
+  unsigned dim;
+  int vector;
+  ndw_py_axes out;
+} ndw_py_axes_last;
+
+static int ndw_py_axes_parse(PyObject *axes, unsigned dim, int vector, ndw_py_axes *out);
+
 int ndw_py_axes_order(PyObject *axes, unsigned dim, int vector, ndw_py_axes *out) {
+  vector = vector != 0;
+  if (axes == ndw_py_axes_last.axes && dim == ndw_py_axes_last.dim &&
+      vector == ndw_py_axes_last.vector) {
+    *out = ndw_py_axes_last.out;
+    return 0;
+  }
+  if (ndw_py_axes_parse(axes, dim, vector, out) < 0) return -1;
+  if (PyUnicode_CheckExact(axes)) {
+    PyObject *old = ndw_py_axes_last.axes;
+    Py_INCREF(axes);
+    ndw_py_axes_last.axes = axes;
+    ndw_py_axes_last.dim = dim;
+    ndw_py_axes_last.vector = vector;
+    ndw_py_axes_last.out = *out;
+    Py_XDECREF(old);
+  }
+  return 0;
+}
+
+static int ndw_py_axes_parse(PyObject *axes, unsigned dim, int vector, ndw_py_axes *out) {
   /* where[slot]: the position of that letter in the default array (z, y, x, c) */
   int where[5], count[5] = {0};
   PyObject *up, *c;

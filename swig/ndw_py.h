@@ -76,6 +76,7 @@ int ndw_py_fill_view(const ndw_buffer_desc *d, PyObject *self, Py_buffer *view, 
 
 /* ---- images -------------------------------------------------------------- */
 ndw_image *ndw_py_image_new(ndw_pixel_type t, unsigned dim, int vector);
+/** Free an image whose Python object goes away (the GIL held). */
 void ndw_py_image_free(ndw_image *im);
 PyObject *ndw_py_image_set_regions(ndw_image *im, PyObject *region);
 PyObject *ndw_py_image_allocate(ndw_image *im, int initialize);

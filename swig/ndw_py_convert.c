@@ -246,6 +246,87 @@ out:
   return out;
 }
 
+/* `a` (a new reference, or NULL) in keepAxes order: the spatial axes
+ * reversed ((x, y, z), components last) for an image of `dim` dimensions,
+ * `vector` with a component axis.  Consumes `a`.  For copies
+ * (array_from_image): a view of the copy, as the Python spelling's
+ * transpose; views are ordered by the image's own getbuffer instead. */
+static PyObject *ndw_fast_keep_order(PyObject *a, unsigned dim, int vector) {
+  static PyObject *s_T, *s_transpose, *perms[NDW_MAX_DIM + 1];
+  PyObject *r;
+  if (a == NULL) return NULL;
+  if (!vector) { /* scalar: (x, y, z) is the reversed order, a.T */
+    r = PyObject_GetAttr(a, ndw_fast_str(&s_T, "T"));
+  } else { /* vector: reverse the spatial axes, keep the components last */
+    if (dim < 1 || dim > NDW_MAX_DIM) {
+      Py_DECREF(a);
+      PyErr_SetString(PyExc_SystemError, "ndwrap: image dimension out of range");
+      return NULL;
+    }
+    if (perms[dim] == NULL) {
+      PyObject *perm = PyTuple_New((Py_ssize_t)dim + 1);
+      for (unsigned i = 0; perm != NULL && i <= dim; ++i) {
+        PyObject *v = PyLong_FromLong(i < dim ? (long)(dim - 1 - i) : (long)dim);
+        if (v == NULL) {
+          Py_CLEAR(perm);
+          break;
+        }
+        PyTuple_SET_ITEM(perm, i, v);
+      }
+      if (perm == NULL) {
+        Py_DECREF(a);
+        return NULL;
+      }
+      perms[dim] = perm;
+    }
+    r = PyObject_CallMethodOneArg(a, ndw_fast_str(&s_transpose, "transpose"), perms[dim]);
+  }
+  Py_DECREF(a);
+  return r;
+}
+
+/* `a` (a new reference, or NULL; the default order) in the order of `o`
+ * (axes="..."): an axis of length 1 for a scalar image's "C"
+ * (a[..., None]), then a.transpose(perm): strides only.  Consumes `a`.
+ * For copies, as ndw_fast_keep_order. */
+static PyObject *ndw_fast_axes_order(PyObject *a, const ndw_py_axes *o, int vector) {
+  static PyObject *s_transpose, *s_newaxis;
+  PyObject *perm, *r;
+  if (a == NULL) return NULL;
+  if (o->with_c && !vector) {
+    if (s_newaxis == NULL && (s_newaxis = PyTuple_Pack(2, Py_Ellipsis, Py_None)) == NULL) {
+      Py_DECREF(a);
+      return NULL;
+    }
+    r = PyObject_GetItem(a, s_newaxis);
+    Py_DECREF(a);
+    if ((a = r) == NULL) return NULL;
+  }
+  if ((perm = PyTuple_New(o->n)) == NULL) {
+    Py_DECREF(a);
+    return NULL;
+  }
+  for (int i = 0; i < o->n; ++i) /* small ints: cached, never fail */
+    PyTuple_SET_ITEM(perm, i, PyLong_FromLong(o->perm[i]));
+  r = PyObject_CallMethodOneArg(a, ndw_fast_str(&s_transpose, "transpose"), perm);
+  Py_DECREF(perm);
+  Py_DECREF(a);
+  return r;
+}
+
+/* A copy that owns its data: ndarray.copy() of the default view (C order:
+ * one contiguous copy, NumPy releases the GIL for it; the view keeps the
+ * image exported meanwhile, so it cannot be re-allocated under the copy).
+ * Consumes `a`. */
+static PyObject *ndw_fast_copy_of(PyObject *a) {
+  static PyObject *s_copy;
+  PyObject *r;
+  if (a == NULL) return NULL;
+  r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
+  Py_DECREF(a);
+  return r;
+}
+
 static int ndw_fast_wrapped(ndw_pixel_type t, unsigned dim, int vector) {
   return ndw_fast_hooks.image_type(t, dim, vector) != NULL;
 }
@@ -274,7 +355,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
   }
   if (n < 1) return ndw_fast_fallback(f, args, nargsf, kwnames);
   switch (f->kind) {
-  case NDW_FAST_IMAGE_VIEW: {
+  case NDW_FAST_IMAGE_VIEW:
+  case NDW_FAST_IMAGE_EXPORT_COPY: {
+    /* the copy (array_from_image): a contiguous copy in the default order,
+     * then the order asked for, as a view of it (memcpy speed, as the
+     * Python spelling's np.empty + _copy_into + transpose) */
+    int copy = f->kind == NDW_FAST_IMAGE_EXPORT_COPY;
     ndw_image *im;
     if (!ndw_fast_image_args(args, n, kwnames, &pos, &keep, &axes) || (pos >= 0 && keep >= 0) ||
         !ndw_fast_is_cls(f, args[0]) || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL ||
@@ -295,7 +381,14 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
         f->axes_vector = vector;
         f->axes_order = o;
       }
+      if (copy)
+        return ndw_fast_axes_order(ndw_fast_copy_of(ndw_fast_export(args[0])), &f->axes_order,
+                                   vector);
       return ndw_fast_export_image(args[0], 0, &f->axes_order);
+    }
+    if (copy) {
+      PyObject *c = ndw_fast_copy_of(ndw_fast_export(args[0]));
+      return flag ? ndw_fast_keep_order(c, ndw_image_dimension(im), ndw_image_is_vector(im)) : c;
     }
     return ndw_fast_export_image(args[0], flag, NULL);
   }
@@ -325,8 +418,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
       return r;
     }
   }
-  case NDW_FAST_IMAGE_IMPORT: {
-    /* (arr), (arr, is_vector), with keep_axes= / keepAxes= a flag or axes= a str */
+  case NDW_FAST_IMAGE_IMPORT:
+  case NDW_FAST_IMAGE_IMPORT_COPY: {
+    /* (arr), (arr, is_vector), with keep_axes= / keepAxes= a flag or axes= a str;
+     * the copy: the same view, then ndw_py_image_copy (the canonical
+     * x-fastest layout, GIL released), as the Python spelling's
+     * _view(...)._copy() */
     ndw_py_view_opts opts = {0};
     int is_vector;
     ndw_image *im;
@@ -353,6 +450,12 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     if (im == NULL) {
       if (ndw_fast_retry()) break;
       return NULL;
+    }
+    if (f->kind == NDW_FAST_IMAGE_IMPORT_COPY) {
+      ndw_image *c = ndw_py_image_copy(im);
+      ndw_py_image_free(im); /* the view: its array released here */
+      if (c == NULL) return NULL;
+      im = c;
     }
     return ndw_fast_hooks.wrap_image(
         im, f->cls != NULL ? f->swig_type

@@ -27,7 +27,9 @@ enum {
   NDW_FAST_VNL_COPY,       /* vnl -> array copy (copy=True) */
   NDW_FAST_IMAGE_IMPORT,   /* array -> image view (keep flag allowed) */
   NDW_FAST_VNL_IMPORT,     /* array -> vnl view */
-  NDW_FAST_VNL_IMPORT_COPY /* array -> vnl copy (copy=True) */
+  NDW_FAST_VNL_IMPORT_COPY, /* array -> vnl copy (copy=True) */
+  NDW_FAST_IMAGE_IMPORT_COPY, /* array -> new image (image_from_array): view, then copy */
+  NDW_FAST_IMAGE_EXPORT_COPY  /* image -> new array (array_from_image): view, copy, reorder */
 };
 
 typedef struct ndw_py_convert_hooks {

@@ -1356,3 +1356,147 @@ NDW_TEST(image_is_contiguous) {
   CHECK_OK(ndw_image_free(im));
   CHECK_OK(ndw_image_free(vec));
 }
+
+/* ndw_image_wrap_region (issue 16): components + region + memory in one
+ * pass, with the checks and the release rule of the three calls. */
+NDW_TEST(image_wrap_region) {
+  ndw_image *im = new_image(NDW_PIXEL_F, 2, 0), *vec = new_image(NDW_PIXEL_F, 2, 1);
+  ndw_image *rgb = new_image(NDW_PIXEL_UC, 2, NDW_LAYOUT_COMPOUND(NDW_COMPOUND_RGBUC, 3));
+  float a[6] = {1, 2, 3, 4, 5, 6}, v = 0.0f;
+  unsigned char c[12] = {0};
+  const ptrdiff_t strides[2] = {4, 12};
+  uint64_t size[2] = {0, 0};
+  int64_t index[2] = {7, 7};
+  int ra = 0;
+
+  /* a region with a start index first: wrap_region resets it to 0 */
+  CHECK_OK(ndw_image_set_regions(im, (const int64_t[2]){5, 6}, (const uint64_t[2]){1, 1}));
+  CHECK_OK(ndw_image_wrap_region(im, (const uint64_t[2]){3, 2}, 1, a, strides, 0, 1,
+                                 count_release, &ra));
+  ndw_image_get_size(im, size);
+  ndw_image_get_index(im, index);
+  CHECK(size[0] == 3 && size[1] == 2 && index[0] == 0 && index[1] == 0);
+  CHECK(ndw_image_buffer(im) == a && ndw_image_is_readonly(im) && ra == 0);
+  CHECK_OK(ndw_image_get_pixel(im, (const int64_t[2]){2, 1}, &v));
+  CHECK(v == 6.0f);
+  /* exported: refused, nothing changed, the new owner released */
+  CHECK_OK(ndw_image_export_acquire(im));
+  {
+    int rb = 0;
+    CHECK_STATUS(ndw_image_wrap_region(im, (const uint64_t[2]){2, 3}, 1, a, strides, 0, 0,
+                                       count_release, &rb),
+                 NDW_E_BUSY);
+    CHECK(rb == 1 && ra == 0 && ndw_image_buffer(im) == a);
+  }
+  ndw_image_export_release(im);
+  /* a scalar image takes 1 component only; the old view stays */
+  CHECK_STATUS(ndw_image_wrap_region(im, (const uint64_t[2]){3, 1}, 2, a, strides, 4, 0,
+                                     count_release, &ra),
+               NDW_E_INVALID);
+  CHECK(ra == 1 && ndw_image_buffer(im) == a);
+  /* overflowing sizes and NULL arguments: refused, released */
+  CHECK_STATUS(ndw_image_wrap_region(im, (const uint64_t[2]){UINT64_MAX, 2}, 1, a, strides, 0,
+                                     0, count_release, &ra),
+               NDW_E_INVALID);
+  CHECK(ra == 2);
+  CHECK_STATUS(ndw_image_wrap_region(im, (const uint64_t[2]){3, 2}, 1, NULL, strides, 0, 0,
+                                     count_release, &ra),
+               NDW_E_INVALID);
+  CHECK(ra == 3);
+  CHECK_OK(ndw_image_free(im)); /* the first owner: released on free, once */
+  CHECK(ra == 4);
+
+  /* a vector image: components from the call */
+  ra = 0;
+  CHECK_OK(ndw_image_wrap_region(vec, (const uint64_t[2]){3, 1}, 2, a, (const ptrdiff_t[2]){8, 24},
+                                 4, 0, count_release, &ra));
+  CHECK(ndw_image_components(vec) == 2);
+  {
+    float px[2];
+    CHECK_OK(ndw_image_get_pixel(vec, (const int64_t[2]){1, 0}, px));
+    CHECK(px[0] == 3.0f && px[1] == 4.0f);
+  }
+  CHECK_STATUS(ndw_image_wrap_region(vec, (const uint64_t[2]){3, 1}, 0, a, strides, 4, 0, NULL,
+                                     NULL),
+               NDW_E_INVALID);
+  CHECK_OK(ndw_image_free(vec));
+  CHECK(ra == 1);
+
+  /* a fixed-size pixel type: its own count only */
+  CHECK_STATUS(ndw_image_wrap_region(rgb, (const uint64_t[2]){2, 2}, 4, c, (const ptrdiff_t[2]){4, 8},
+                                     1, 0, NULL, NULL),
+               NDW_E_INVALID);
+  CHECK_OK(ndw_image_wrap_region(rgb, (const uint64_t[2]){2, 2}, 3, c, (const ptrdiff_t[2]){3, 6},
+                                 1, 0, NULL, NULL));
+  CHECK(ndw_image_components(rgb) == 3 && ndw_image_is_contiguous(rgb));
+  CHECK_OK(ndw_image_free(rgb));
+}
+
+/* ndw_image_take_release: the owner handed back, not called; refused while
+ * exported; nothing for owned or no memory. */
+NDW_TEST(image_take_release) {
+  ndw_image *im = new_image(NDW_PIXEL_F, 2, 0);
+  float a[6] = {0};
+  const ptrdiff_t strides[2] = {4, 12};
+  ndw_release_fn fn = NULL;
+  void *ctx = NULL;
+  int ra = 0;
+
+  CHECK_OK(ndw_image_take_release(im, &fn, &ctx)); /* unallocated */
+  CHECK(fn == NULL && ctx == NULL);
+  CHECK_OK(ndw_image_wrap_region(im, (const uint64_t[2]){3, 2}, 1, a, strides, 0, 0,
+                                 count_release, &ra));
+  CHECK_OK(ndw_image_export_acquire(im));
+  CHECK_STATUS(ndw_image_take_release(im, &fn, &ctx), NDW_E_BUSY);
+  CHECK(fn == NULL && ra == 0 && ndw_image_buffer(im) == a);
+  ndw_image_export_release(im);
+  CHECK_OK(ndw_image_take_release(im, &fn, &ctx));
+  CHECK(fn == count_release && ctx == &ra && ra == 0 && !ndw_image_is_allocated(im));
+  fn(ctx);
+  CHECK_OK(ndw_image_free(im));
+  CHECK(ra == 1); /* not called again by free */
+
+  /* own memory: nothing to take, the buffer stays */
+  im = new_image(NDW_PIXEL_F, 2, 0);
+  CHECK_OK(ndw_image_set_regions(im, NULL, (const uint64_t[2]){3, 2}));
+  CHECK_OK(ndw_image_allocate(im, 1));
+  CHECK_OK(ndw_image_take_release(im, &fn, &ctx));
+  CHECK(fn == NULL && ndw_image_is_allocated(im));
+  CHECK_OK(ndw_image_free(im));
+}
+
+/* ndw_image_new sets only the first dim axes; metadata of every dimension
+ * still reads back as the defaults and copies dimension by dimension. */
+NDW_TEST(image_new_defaults_every_dim) {
+  for (unsigned dim = 1; dim <= NDW_MAX_DIM; ++dim) {
+    ndw_image *im = new_image(NDW_PIXEL_D, dim, 0), *other = new_image(NDW_PIXEL_D, dim, 1);
+    double sp[NDW_MAX_DIM], org[NDW_MAX_DIM], dir[NDW_MAX_DIM * NDW_MAX_DIM];
+    uint64_t size[NDW_MAX_DIM];
+    int64_t index[NDW_MAX_DIM];
+    ndw_image_get_spacing(im, sp);
+    ndw_image_get_origin(im, org);
+    ndw_image_get_direction(im, dir);
+    ndw_image_get_size(im, size);
+    ndw_image_get_index(im, index);
+    for (unsigned i = 0; i < dim; ++i) {
+      CHECK(sp[i] == 1.0 && org[i] == 0.0 && size[i] == 0 && index[i] == 0);
+      for (unsigned j = 0; j < dim; ++j) CHECK(dir[i * dim + j] == (i == j ? 1.0 : 0.0));
+      sp[i] = 2.0 + i;
+      org[i] = -1.0 - i;
+    }
+    CHECK(!ndw_image_is_allocated(im) && ndw_image_exports(im) == 0);
+    CHECK(ndw_image_components(im) == 1 && ndw_image_components(other) == 1);
+    CHECK_OK(ndw_image_set_spacing(im, sp));
+    CHECK_OK(ndw_image_set_origin(im, org));
+    CHECK_OK(ndw_image_copy_information(other, im));
+    ndw_image_get_spacing(other, sp);
+    ndw_image_get_origin(other, org);
+    ndw_image_get_direction(other, dir);
+    for (unsigned i = 0; i < dim; ++i) {
+      CHECK(sp[i] == 2.0 + i && org[i] == -1.0 - i);
+      for (unsigned j = 0; j < dim; ++j) CHECK(dir[i * dim + j] == (i == j ? 1.0 : 0.0));
+    }
+    CHECK_OK(ndw_image_free(im));
+    CHECK_OK(ndw_image_free(other));
+  }
+}

@@ -137,6 +137,125 @@ def test_import_fallbacks():
     assert tuple(im.GetSpacing()) == (2.0, 3.0, 4.0)
 
 
+@pytest.mark.parametrize("vector", [False, True])
+def test_image_from_array_copies_in_c(vector):
+    """image_from_array's fast path: a view, then the C copy (issue 16); the
+    result owns canonical memory, whatever the source's layout or flags."""
+    assert type(ndwrap.image_from_array).__name__ == "builtin_function_or_method"
+    assert ndwrap.GetImageFromArray is ndwrap.image_from_array
+    shape = (2, 3, 4, 5) if vector else (2, 3, 4)
+    a = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    T = VF3 if vector else F3
+    perm = (2, 1, 0, 3) if vector else (2, 1, 0)
+    ro = a.copy()
+    ro.flags.writeable = False
+    axes = "CXZY" if vector else "XZY"  # the array's axes in that order
+    a_axes = a.transpose((3, 2, 0, 1) if vector else (2, 0, 1))
+    for im in (ndwrap.image_from_array(a, vector), ndwrap.image_from_array(ro, vector),
+               ndwrap.image_from_array(np.ascontiguousarray(a.transpose(perm)), vector,
+                                       keep_axes=True),
+               ndwrap.image_from_array(a.transpose(perm), vector, keep_axes=True),
+               ndwrap.image_from_array(a_axes, axes=axes), ndwrap.image_from_array(a[:, ::-1][:, ::-1], vector)):
+        assert type(im) is T
+        v = ndwrap.array_view_from_image(im)
+        assert not np.shares_memory(v, a) and not np.shares_memory(v, ro)
+        assert v.flags.c_contiguous and v.flags.writeable
+        np.testing.assert_array_equal(v, a)
+        assert tuple(im.GetSpacing()) == (1.0, 1.0, 1.0)
+    # the source is not held: only the test's own references remain
+    import sys
+    before = sys.getrefcount(a)
+    im = ndwrap.image_from_array(a, vector)
+    assert sys.getrefcount(a) == before
+    # what the fast path does not take: the Python spelling's answers
+    im = ndwrap.image_from_array(a.astype(">f4"), vector)  # converting copy
+    assert type(im) is T
+    np.testing.assert_array_equal(ndwrap.array_view_from_image(im), a)
+    im = ndwrap.image_from_array(a, vector, spacing=[2, 3, 4])
+    assert tuple(im.GetSpacing()) == (2.0, 3.0, 4.0)
+    assert type(ndwrap.image_from_array(a, vector, ttype=ndwrap.Image[ndwrap.D, 3]
+                                        if not vector else ndwrap.VectorImage[ndwrap.D, 3])) \
+        is not T
+    with pytest.raises(TypeError, match="float16"):
+        ndwrap.image_from_array(a.astype(np.float16), vector)
+    with pytest.raises(ValueError):  # keep_axes and axes together
+        ndwrap.image_from_array(a, vector, keep_axes=True, axes="XYZ")
+
+
+@pytest.mark.parametrize("vector", [False, True])
+def test_array_from_image_copies_in_c(vector):
+    """array_from_image's fast path (issue 16): a copy that owns its data, in
+    the order asked for, equal to the view; read-only images give writable
+    copies; every other call is the Python spelling's."""
+    assert type(ndwrap.array_from_image).__name__ == "builtin_function_or_method"
+    assert ndwrap.GetArrayFromImage is ndwrap.array_from_image
+    shape = (2, 3, 4, 5) if vector else (2, 3, 4)
+    a = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    a.flags.writeable = False
+    im = ndwrap.image_view_from_array(a, vector)
+    perm = (2, 1, 0, 3) if vector else (2, 1, 0)
+    axes, aperm = ("CXYZ", (3, 2, 1, 0)) if vector else ("XZY", (2, 0, 1))
+    for got, want in ((ndwrap.array_from_image(im), a),
+                      (ndwrap.array_from_image(im, True), a.transpose(perm)),
+                      (ndwrap.array_from_image(im, keep_axes=True), a.transpose(perm)),
+                      (ndwrap.array_from_image(im, keep_axes=False), a),
+                      (ndwrap.array_from_image(im, axes=axes), a.transpose(aperm))):
+        assert got.shape == want.shape and got.strides == want.strides
+        assert not np.shares_memory(got, a) and got.flags.writeable
+        np.testing.assert_array_equal(got, want)
+    # the copy does not keep the image exported: it can be re-allocated
+    c = ndwrap.array_from_image(im)
+    im2 = ndwrap.image_from_array(a, vector)
+    c = ndwrap.array_from_image(im2)
+    im2.Allocate()
+    assert c.shape == a.shape
+    # the Python spelling's calls: copy=, update=, errors
+    assert np.shares_memory(ndwrap.array_from_image(im, copy=False), a)
+    np.testing.assert_array_equal(ndwrap.array_from_image(im, update=False), a)
+    with pytest.raises(RuntimeError, match="not allocated"):
+        ndwrap.array_from_image((VF3 if vector else F3).New())
+    with pytest.raises(TypeError):
+        ndwrap.array_from_image(a)
+    with pytest.raises(ValueError):
+        ndwrap.array_from_image(im, keep_axes=True, axes=axes)
+
+
+def test_axes_parse_cache_keys_on_dimension_and_vector():
+    """The one-entry cache of the axes= parser answers only the same str for
+    the same (dim, vector): other dimensions still get their own errors."""
+    a3 = np.zeros((2, 3, 4), np.float32)
+    ndwrap.image_view_from_array(a3, axes="XYZ")
+    if 2 in ndwrap.WRAPPED_DIMS:
+        with pytest.raises(ValueError, match="not an axis letter"):
+            ndwrap.image_view_from_array(np.zeros((2, 3), np.float32), axes="XYZ")
+    with pytest.raises(ValueError, match="missing"):
+        ndwrap.image_view_from_array(np.zeros((2, 3, 4, 2), np.float32), True, axes="XYZ")
+    im = ndwrap.image_view_from_array(a3.transpose(2, 1, 0), axes="XYZ")
+    assert tuple(im.GetLargestPossibleRegion().GetSize()) == (4, 3, 2)
+
+
+def test_image_dealloc_keeps_release_and_error_state():
+    """The image classes' own tp_dealloc (issue 16): the viewed array is
+    released when the image goes, weak references are cleared, and an
+    exception being raised while an image is freed survives."""
+    import sys
+    import weakref
+    a = np.zeros((2, 3, 4), np.float32)
+    before = sys.getrefcount(a)
+    im = ndwrap.image_view_from_array(a)
+    assert sys.getrefcount(a) == before + 1
+    r = weakref.ref(im)
+    del im
+    assert r() is None and sys.getrefcount(a) == before
+
+    def fails():
+        im = ndwrap.image_view_from_array(a)  # freed while the error propagates
+        raise KeyError("kept")
+    with pytest.raises(KeyError, match="kept"):
+        fails()
+    assert sys.getrefcount(a) == before
+
+
 def test_vnl_fast_paths():
     P = ndwrap.PyVnl[ndwrap.F]
     x = np.arange(6, dtype=np.float32)
@@ -180,6 +299,9 @@ def test_no_leak_over_many_fast_calls():
             ndwrap.array_view_from_image(im, keep_axes=True)
             ndwrap.image_view_from_array(a)
             ndwrap.PyBuffer[F3].GetImageFromArray(a, keepAxes=True)
+            ndwrap.image_from_array(a)
+            ndwrap.image_from_array(a, axes="XYZ")
+            ndwrap.array_from_image(im, keep_axes=True)
             P.GetVnlVectorFromArray(x, copy=True)
             P.GetArrayFromVnlVector(P.GetVnlVectorViewFromArray(x), copy=True)
             try:

@@ -370,6 +370,7 @@ PyBuffer = _PyBufferTemplate()
 
 _FAST_IMAGE_VIEW, _FAST_VNL_VIEW, _FAST_VNL_COPY = 0, 1, 2
 _FAST_IMAGE_IMPORT, _FAST_VNL_IMPORT, _FAST_VNL_IMPORT_COPY = 3, 4, 5
+_FAST_IMAGE_IMPORT_COPY, _FAST_IMAGE_EXPORT_COPY = 6, 7
 _IMAGE_CLASSES = {c: True for c, (name, _) in _reg._CLASS_INFO.items()
                   if name in ("Image", "VectorImage")}
 
@@ -506,6 +507,8 @@ def image_from_array(arr, is_vector=False, ttype=None, keep_axes=False, spacing=
 array_view_from_image = _fast(_FAST_IMAGE_VIEW, None, array_view_from_image)
 _fast_array_view = array_view_from_image
 image_view_from_array = _fast(_FAST_IMAGE_IMPORT, None, image_view_from_array)
+image_from_array = _fast(_FAST_IMAGE_IMPORT_COPY, None, image_from_array)
+array_from_image = _fast(_FAST_IMAGE_EXPORT_COPY, None, array_from_image)
 
 GetArrayFromImage = array_from_image
 GetArrayViewFromImage = array_view_from_image

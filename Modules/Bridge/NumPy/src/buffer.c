@@ -1,6 +1,7 @@
 /* ndwrap BridgeNumPy: strided-buffer descriptions of images and vnl data. */
 #include "ndw/buffer.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -9,8 +10,42 @@ static int ndw_host_is_little(void) {
   return *(const unsigned char *)&one == 1;
 }
 
+/* One native letter ("f", "B", "q") and an item size -> type + 1: the
+ * formats NumPy gives for native arrays, looked up without the general
+ * parse (every array -> image view parses its format; issue 16).  Filled
+ * with the general parse's (kind, size) table, so both always agree. */
+static signed char ndw_by_letter_size[128][17];
+static atomic_int ndw_by_letter_ready; /* set (release) once the table is full */
+
+static ndw_status ndw_buffer_parse_format_full(const char *format, size_t itemsize,
+                                               ndw_pixel_type *type, int *native);
+
 ndw_status ndw_buffer_parse_format(const char *format, size_t itemsize, ndw_pixel_type *type,
                                    int *native) {
+  if (atomic_load_explicit(&ndw_by_letter_ready, memory_order_acquire) && format != NULL && format[0] > 0 && format[1] == '\0' &&
+      itemsize <= 16) {
+    signed char t = ndw_by_letter_size[(unsigned char)format[0]][itemsize];
+    if (t > 0) {
+      *type = (ndw_pixel_type)(t - 1);
+      *native = 1;
+      return NDW_OK;
+    }
+  }
+  return ndw_buffer_parse_format_full(format, itemsize, type, native);
+}
+
+static char ndw_letter_kind(char c) {
+  switch (c) {
+  case '?': return 'b';
+  case 'b': case 'h': case 'i': case 'l': case 'q': case 'n': return 'i';
+  case 'B': case 'H': case 'I': case 'L': case 'Q': case 'N': return 'u';
+  case 'f': case 'd': return 'f';
+  default: return 0;
+  }
+}
+
+static ndw_status ndw_buffer_parse_format_full(const char *format, size_t itemsize,
+                                               ndw_pixel_type *type, int *native) {
   const char *f = format ? format : "B";
   char kind = 0;
   *native = 1;
@@ -23,13 +58,7 @@ ndw_status ndw_buffer_parse_format(const char *format, size_t itemsize, ndw_pixe
   if (f[0] == 'Z' && (f[1] == 'f' || f[1] == 'd') && f[2] == '\0') {
     kind = 'c';
   } else if (f[0] != '\0' && f[1] == '\0') {
-    switch (f[0]) {
-    case '?': kind = 'b'; break;
-    case 'b': case 'h': case 'i': case 'l': case 'q': case 'n': kind = 'i'; break;
-    case 'B': case 'H': case 'I': case 'L': case 'Q': case 'N': kind = 'u'; break;
-    case 'f': case 'd': kind = 'f'; break;
-    default: break;
-    }
+    kind = ndw_letter_kind(f[0]);
   }
   if (itemsize == 1 && kind != 0) *native = 1; /* byte order is moot */
   if (kind != 0 && itemsize <= 16) {
@@ -42,7 +71,12 @@ ndw_status ndw_buffer_parse_format(const char *format, size_t itemsize, ndw_pixe
         if ((unsigned char)info->kind < 128 && info->size <= 16)
           by_kind_size[(unsigned char)info->kind][info->size] = (signed char)(t + 1);
       }
+      for (int c = 1; c < 128; ++c) /* the one-letter table, from the same rows */
+        for (size_t n = 0; n <= 16; ++n)
+          if (ndw_letter_kind((char)c) != 0)
+            ndw_by_letter_size[c][n] = by_kind_size[(unsigned char)ndw_letter_kind((char)c)][n];
       ready = 1;
+      atomic_store_explicit(&ndw_by_letter_ready, 1, memory_order_release);
     }
     if (by_kind_size[(unsigned char)kind][itemsize] > 0) {
       *type = (ndw_pixel_type)(by_kind_size[(unsigned char)kind][itemsize] - 1);
@@ -82,6 +116,13 @@ ndw_status ndw_image_describe_buffer(const ndw_image *im, int keep_axes, ndw_buf
 }
 
 static int ndw_is_aligned(const ndw_buffer_desc *d, size_t align) {
+  if ((align & (align - 1)) == 0) { /* a power of two (every pixel type): a mask, no division */
+    uintptr_t mask = (uintptr_t)align - 1;
+    if ((uintptr_t)d->data & mask) return 0;
+    for (int i = 0; i < d->ndim; ++i)
+      if (d->shape[i] > 1 && ((uintptr_t)d->strides[i] & mask)) return 0;
+    return 1;
+  }
   if ((uintptr_t)d->data % align) return 0;
   for (int i = 0; i < d->ndim; ++i)
     if (d->shape[i] > 1 && d->strides[i] % (ptrdiff_t)align) return 0;
@@ -113,9 +154,14 @@ ndw_status ndw_buffer_check(const ndw_buffer_desc *d) {
     if (d->shape[i] <= 1) continue;
     n = (uint64_t)d->shape[i] - 1;
     step = d->strides[i] < 0 ? 0 - (uint64_t)d->strides[i] : (uint64_t)d->strides[i];
-    if (step > limit / n || n * step > limit - extent)
+#if defined(__GNUC__) || defined(__clang__)
+    /* no division: every array -> image view runs this (issue 16) */
+    if (__builtin_mul_overflow(n, step, &step) || step > limit - extent)
+#else
+    if (step > limit / n || (step *= n) > limit - extent)
+#endif
       return ndw_set_error(NDW_E_INVALID, "the buffer's byte extent overflows (axis %d)", i);
-    extent += n * step;
+    extent += step;
   }
   return NDW_OK;
 }
@@ -192,9 +238,9 @@ ndw_status ndw_image_view_buffer(ndw_image *im, const ndw_buffer_desc *d, int is
     size[i] = (uint64_t)d->shape[dim - 1 - i];
     strides[i] = d->strides[dim - 1 - i];
   }
-  if ((st = ndw_image_set_components(im, (unsigned)ncomp)) != NDW_OK) goto fail;
-  if ((st = ndw_image_set_regions(im, NULL, size)) != NDW_OK) goto fail;
-  return ndw_image_wrap(im, d->data, strides, cstride, d->readonly, release, context);
+  /* components + region + memory in one pass (it releases on failure) */
+  return ndw_image_wrap_region(im, size, (unsigned)ncomp, d->data, strides, cstride,
+                               d->readonly, release, context);
 fail:
   if (release) release(context);
   return st;

@@ -23,6 +23,21 @@ const char *ndw_compound_name(int id) {
   }
 }
 
+/* Zero the scalars and the per-axis arrays (fixed sizes: stored inline,
+ * no `rep stos`, whose start-up cost was most of it); the direction matrix
+ * (NDW_MAX_DIM^2 entries) is written as the identity over its first
+ * dim * dim entries only, the part ever read. */
+static void ndw_image_zero(ndw_image *im, unsigned dim) {
+  memset(im, 0, offsetof(ndw_image, size));
+  memset(im->size, 0, sizeof im->size);
+  memset(im->index, 0, sizeof im->index);
+  memset(im->origin, 0, sizeof im->origin);
+  memset(im->strides, 0, sizeof im->strides);
+  for (unsigned i = 0; i < NDW_MAX_DIM; ++i) im->spacing[i] = 1.0;
+  for (unsigned i = 0; i < dim; ++i)
+    for (unsigned j = 0; j < dim; ++j) im->direction[i * dim + j] = i == j ? 1.0 : 0.0;
+}
+
 ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_image **out) {
   ndw_image *im;
   if (out == NULL) return ndw_set_error(NDW_E_INVALID, "ndw_image_new: out is NULL");
@@ -36,26 +51,19 @@ ndw_status ndw_image_new(ndw_pixel_type type, unsigned dim, int vector, ndw_imag
                      (ndw_compound_name(NDW_LAYOUT_ID(vector)) == NULL ||
                       NDW_LAYOUT_N(vector) == 0)))
     return ndw_set_error(NDW_E_INVALID, "ndw_image_new: unknown pixel layout %d", vector);
-  /* malloc + memset, not calloc: glibc's calloc skips the thread cache, and
-   * image objects are made and freed at a high rate (views, DLPack). */
+  /* malloc, not calloc: glibc's calloc skips the thread cache, and image
+   * objects are made and freed at a high rate (views, DLPack).  Not one
+   * memset of the whole struct either (~900 bytes: GCC fused it with the
+   * malloc into calloc, and as `rep stos` it was ~4 % of an array -> image
+   * view; issue 16): ndw_image_zero writes what is ever read. */
   im = malloc(sizeof *im);
   if (im == NULL) return ndw_set_error(NDW_E_NOMEM, "ndw_image_new: out of memory");
-#if defined(__GNUC__)
-  /* GCC fuses malloc + memset back into calloc (seen in the Release
-   * library's code, issue 16): an empty asm that "changes" the pointer
-   * keeps the two calls, and with them the thread cache */
-  __asm__ volatile("" : "+r"(im));
-#endif
-  memset(im, 0, sizeof *im);
+  ndw_image_zero(im, dim);
   im->type = type;
   im->dim = dim;
   im->vector = vector;
   im->components = vector > NDW_LAYOUT_VECTOR ? (unsigned)NDW_LAYOUT_N(vector) : 1;
   im->itemsize = ndw_pixel_type_size(type);
-  for (unsigned i = 0; i < dim; ++i) {
-    im->spacing[i] = 1.0;
-    im->direction[i * dim + i] = 1.0;
-  }
   *out = im;
   return NDW_OK;
 }
@@ -302,9 +310,10 @@ ndw_status ndw_image_copy_information(ndw_image *dst, const ndw_image *src) {
   if (dst->dim != src->dim)
     return ndw_set_error(NDW_E_INVALID, "copy_information: dimensions differ (%u, %u)",
                          dst->dim, src->dim);
-  memcpy(dst->spacing, src->spacing, sizeof dst->spacing);
-  memcpy(dst->origin, src->origin, sizeof dst->origin);
-  memcpy(dst->direction, src->direction, sizeof dst->direction);
+  /* the first dim entries only: nothing past them is set (ndw_image_new) */
+  memcpy(dst->spacing, src->spacing, dst->dim * sizeof dst->spacing[0]);
+  memcpy(dst->origin, src->origin, dst->dim * sizeof dst->origin[0]);
+  memcpy(dst->direction, src->direction, dst->dim * dst->dim * sizeof dst->direction[0]);
   return NDW_OK;
 }
 
@@ -390,6 +399,73 @@ ndw_status ndw_image_wrap(ndw_image *im, void *data, const ptrdiff_t *strides,
   im->readonly = readonly != 0;
   im->release = release;
   im->release_context = context;
+  return NDW_OK;
+}
+
+/* set_components + set_regions (index 0) + wrap in one pass: one export
+ * check, one byte count, one buffer drop (issue 16: every array -> image
+ * view comes here).  The same checks and messages as the three calls. */
+ndw_status ndw_image_wrap_region(ndw_image *im, const uint64_t *size, unsigned components,
+                                 void *data, const ptrdiff_t *strides, ptrdiff_t cstride,
+                                 int readonly, ndw_release_fn release, void *context) {
+  uint64_t bytes;
+  ndw_status st;
+  if (im == NULL || size == NULL || data == NULL || strides == NULL) {
+    st = ndw_set_error(NDW_E_INVALID, "wrap_region: NULL argument");
+    goto fail;
+  }
+  if (components != im->components) {
+    if (components == 0) {
+      st = ndw_set_error(NDW_E_INVALID, "components per pixel must be >= 1");
+      goto fail;
+    }
+    if (!im->vector) {
+      st = ndw_set_error(NDW_E_INVALID,
+                         "a scalar image has 1 component per pixel; use a VectorImage for %u",
+                         components);
+      goto fail;
+    }
+    if (im->vector > NDW_LAYOUT_VECTOR) {
+      st = ndw_set_error(NDW_E_INVALID,
+                         "an image of %s pixels (of %s) has %u components per pixel, fixed by "
+                         "its pixel type; got %u",
+                         ndw_compound_name(NDW_LAYOUT_ID(im->vector)),
+                         ndw_pixel_type_info(im->type)->code, im->components, components);
+      goto fail;
+    }
+  }
+  if ((st = ndw_image_check_not_exported(im, "SetRegions")) != NDW_OK ||
+      (st = ndw_image_byte_count(im, size, components, &bytes)) != NDW_OK)
+    goto fail;
+  ndw_image_drop_buffer(im);
+  im->components = components;
+  for (unsigned i = 0; i < im->dim; ++i) {
+    im->size[i] = size[i];
+    im->index[i] = 0;
+    im->strides[i] = strides[i];
+  }
+  im->data = data;
+  im->cstride = cstride ? cstride : (ptrdiff_t)im->itemsize;
+  im->readonly = readonly != 0;
+  im->release = release;
+  im->release_context = context;
+  return NDW_OK;
+fail:
+  if (release) release(context);
+  return st;
+}
+
+ndw_status ndw_image_take_release(ndw_image *im, ndw_release_fn *release, void **context) {
+  ndw_status st;
+  *release = NULL;
+  *context = NULL;
+  if ((st = ndw_image_check_not_exported(im, "take_release")) != NDW_OK) return st;
+  if (im->release == NULL) return NDW_OK;
+  *release = im->release;
+  *context = im->release_context;
+  im->release = NULL; /* the caller calls it now */
+  im->release_context = NULL;
+  ndw_image_drop_buffer(im);
   return NDW_OK;
 }
 

@@ -126,6 +126,23 @@ NDW_API ndw_status ndw_image_wrap(ndw_image *image, void *data, const ptrdiff_t 
                                   ptrdiff_t component_stride, int readonly,
                                   ndw_release_fn release, void *context);
 
+/** Set the region (size, index 0) and components per pixel and view foreign
+ *  memory, in one pass: the same checks and errors as
+ *  ndw_image_set_components + ndw_image_set_regions + ndw_image_wrap (which
+ *  it replaces for a whole view; nothing changes on failure, and
+ *  `release(context)` is called then too). */
+NDW_API ndw_status ndw_image_wrap_region(ndw_image *image, const uint64_t *size,
+                                         unsigned components, void *data,
+                                         const ptrdiff_t *strides, ptrdiff_t component_stride,
+                                         int readonly, ndw_release_fn release, void *context);
+/** Stop using foreign memory without calling its release function: the
+ *  image becomes unallocated and `*release`/`*context` (NULL when the image
+ *  held no foreign memory) are the caller's to call, once.  For a caller that
+ *  can release more cheaply than the function itself (the Python glue,
+ *  which holds the GIL there).  NDW_E_BUSY (nothing changed) while exported. */
+NDW_API ndw_status ndw_image_take_release(ndw_image *image, ndw_release_fn *release,
+                                          void **context);
+
 /** Count a live export of the buffer (a NumPy view); while any is live the
  *  buffer cannot be re-allocated or freed.  NDW_E_STATE when unallocated. */
 NDW_API ndw_status ndw_image_export_acquire(ndw_image *image);
