@@ -245,7 +245,6 @@ def view_rows(n, ncomp):
     g.update(tb=tb, fn_avfi=ndwrap.array_view_from_image, fn_ivfa=ndwrap.image_view_from_array)
     fresh = "np.asarray(tb)" if tb is not None else "np.asarray(memoryview(arr))"
     F = FLOOR
-    big = 20 if x.size > 10**5 else None  # copies of 4 MB: 20 calls a timing, views many
     rows = [
         Row(F, "np.asarray(mv)", g),
         Row(FRESH, fresh, g, F),
