@@ -70,18 +70,13 @@ print(repr(out))
 
 def _answers(keys_image, keys_size):
     out = []
-    for k in keys_image:
-        try:
-            ndwrap.Image[k]
-            out.append("ok")
-        except Exception as e:  # noqa: BLE001
-            out.append(type(e).__name__ + ": " + str(e))
-    for k in keys_size:
-        try:
-            ndwrap.Size[k]
-            out.append("ok")
-        except Exception as e:  # noqa: BLE001
-            out.append(type(e).__name__ + ": " + str(e))
+    for registry, keys in ((ndwrap.Image, keys_image), (ndwrap.Size, keys_size)):
+        for k in keys:
+            try:
+                registry[k]
+                out.append("ok")
+            except Exception as e:  # noqa: BLE001
+                out.append(type(e).__name__ + ": " + str(e))
     return out
 
 
