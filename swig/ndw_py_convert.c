@@ -24,13 +24,6 @@ typedef struct ndw_fast {
   ndw_pixel_type t;
   unsigned dim;
   int vector; /* vector image, or vnl matrix */
-  /* the last axes= str parsed (a strong reference: str is immutable) and
-   * its order for (axes_dim, axes_vector): a repeated call with the same
-   * str object (a literal is one object) skips the parser */
-  PyObject *axes;
-  unsigned axes_dim;
-  int axes_vector;
-  ndw_py_axes axes_order;
   PyObject *dtype; /* vnl -> array copies: NumPy's dtype of the class's views */
 } ndw_fast;
 
@@ -48,7 +41,6 @@ static void ndw_fast_free_struct(ndw_fast *f) {
   Py_XDECREF(f->fallback);
   Py_XDECREF(f->name);
   Py_XDECREF(f->doc);
-  Py_XDECREF(f->axes);
   Py_XDECREF(f->dtype);
   PyMem_Free(f);
 }
@@ -370,21 +362,14 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     flag = pos == 1 || keep == 1;
     if (flag && axes != NULL) break; /* "not both" */
     if (axes != NULL) {
-      unsigned dim = ndw_image_dimension(im);
+      /* the parser remembers its last str (ndw_py_axes_order): a loop with
+       * one literal parses once */
       int vector = ndw_image_is_vector(im);
-      if (axes != f->axes || dim != f->axes_dim || vector != f->axes_vector) {
-        ndw_py_axes o;
-        if (ndw_py_axes_order(axes, dim, vector, &o) < 0) return NULL;
-        Py_INCREF(axes);
-        Py_XSETREF(f->axes, axes);
-        f->axes_dim = dim;
-        f->axes_vector = vector;
-        f->axes_order = o;
-      }
+      ndw_py_axes o;
+      if (ndw_py_axes_order(axes, ndw_image_dimension(im), vector, &o) < 0) return NULL;
       if (copy)
-        return ndw_fast_axes_order(ndw_fast_copy_of(ndw_fast_export(args[0])), &f->axes_order,
-                                   vector);
-      return ndw_fast_export_image(args[0], 0, &f->axes_order);
+        return ndw_fast_axes_order(ndw_fast_copy_of(ndw_fast_export(args[0])), &o, vector);
+      return ndw_fast_export_image(args[0], 0, &o);
     }
     if (copy) {
       PyObject *c = ndw_fast_copy_of(ndw_fast_export(args[0]));
