@@ -3,19 +3,6 @@
 
 #include <math.h>
 
-static PyObject *ndw_py_tuple_doubles(const double *v, unsigned n) {
-  PyObject *t = PyTuple_New(n);
-  for (unsigned i = 0; t && i < n; ++i) {
-    PyObject *x = PyFloat_FromDouble(v[i]);
-    if (x == NULL) {
-      Py_CLEAR(t);
-      break;
-    }
-    PyTuple_SET_ITEM(t, i, x);
-  }
-  return t;
-}
-
 PyObject *ndw_py_image_index_to_point(ndw_image *im, PyObject *index, int continuous) {
   unsigned n = ndw_image_dimension(im);
   double c[NDW_MAX_DIM], p[NDW_MAX_DIM];
@@ -27,7 +14,7 @@ PyObject *ndw_py_image_index_to_point(ndw_image *im, PyObject *index, int contin
     for (unsigned k = 0; k < n; ++k) c[k] = (double)i[k];
   }
   ndw_image_index_to_point(im, c, p);
-  return ndw_py_tuple_doubles(p, n);
+  return ndw_py_tuple_double(p, n);
 }
 
 static int ndw_py_continuous_index(ndw_image *im, PyObject *point, double *c) {
@@ -45,7 +32,7 @@ static int ndw_py_continuous_index(ndw_image *im, PyObject *point, double *c) {
 PyObject *ndw_py_image_point_to_continuous_index(ndw_image *im, PyObject *point) {
   double c[NDW_MAX_DIM];
   if (ndw_py_continuous_index(im, point, c) < 0) return NULL;
-  return ndw_py_tuple_doubles(c, ndw_image_dimension(im));
+  return ndw_py_tuple_double(c, ndw_image_dimension(im));
 }
 
 int ndw_py_image_point_to_index(ndw_image *im, PyObject *point, int64_t *out) {
@@ -56,7 +43,7 @@ int ndw_py_image_point_to_index(ndw_image *im, PyObject *point, int64_t *out) {
     /* round half up, as ITK (Math::RoundHalfIntegerUp) */
     double r = floor(c[k] + 0.5);
     if (!(fabs(r) < 4611686018427387904.0)) { /* 2**62: any region's index fits */
-      PyObject *t = ndw_py_tuple_doubles(c, n);
+      PyObject *t = ndw_py_tuple_double(c, n);
       if (t != NULL) {
         PyErr_Format(PyExc_OverflowError,
                      "the point is outside any index range (continuous index %R)", t);
