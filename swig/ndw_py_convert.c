@@ -1,5 +1,6 @@
 /* Fast paths of the conversion spellings (see ndw_py_convert.h). */
 #include "ndw_py_convert.h"
+#include "ndw_py_protocols.h" /* ndw_py_dtype */
 
 #include <string.h>
 
@@ -24,7 +25,6 @@ typedef struct ndw_fast {
   ndw_pixel_type t;
   unsigned dim;
   int vector; /* vector image, or vnl matrix */
-  PyObject *dtype; /* vnl -> array copies: NumPy's dtype of the class's views */
 } ndw_fast;
 
 static const char ndw_fast_capsule[] = "ndwrap.fast";
@@ -41,7 +41,6 @@ static void ndw_fast_free_struct(ndw_fast *f) {
   Py_XDECREF(f->fallback);
   Py_XDECREF(f->name);
   Py_XDECREF(f->doc);
-  Py_XDECREF(f->dtype);
   PyMem_Free(f);
 }
 
@@ -186,7 +185,7 @@ static PyObject *ndw_fast_export_image(PyObject *obj, int keep, const ndw_py_axe
 }
 
 /* vnl object -> a new array that owns a copy of its elements: numpy.empty
- * of the view's shape and dtype (`f->dtype`, taken from the first view),
+ * of the view's shape and the pixel type's dtype (ndw_py_dtype, cached),
  * filled by one memcpy from the object's own buffer export.  NumPy's
  * ndarray.copy() of a fresh view costs the view (~250 ns) plus its general
  * copy machinery; this is one small allocation call and a memcpy.  Only up
@@ -194,7 +193,7 @@ static PyObject *ndw_fast_export_image(PyObject *obj, int keep, const ndw_py_axe
  * as before); *done 0: not taken (nothing raised). */
 static PyObject *ndw_fast_vnl_array_copy(ndw_fast *f, PyObject *obj, int *done) {
   static PyObject *empty;
-  PyObject *shape = NULL, *out = NULL, *call[2];
+  PyObject *shape = NULL, *dtype = NULL, *out = NULL, *call[2];
   Py_buffer src, dst;
   *done = 0;
   if (ndw_fast_numpy_attr(&empty, "empty") == NULL) return NULL;
@@ -217,8 +216,9 @@ static PyObject *ndw_fast_vnl_array_copy(ndw_fast *f, PyObject *obj, int *done) 
       PyTuple_SET_ITEM(shape, i, v);
     }
   }
+  if ((dtype = ndw_py_dtype(f->t)) == NULL) goto out;
   call[0] = shape;
-  call[1] = f->dtype;
+  call[1] = dtype;
   if ((out = PyObject_Vectorcall(empty, call, 2, NULL)) == NULL) goto out;
   if (PyObject_GetBuffer(out, &dst, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
     Py_CLEAR(out);
@@ -234,6 +234,7 @@ static PyObject *ndw_fast_vnl_array_copy(ndw_fast *f, PyObject *obj, int *done) 
   PyBuffer_Release(&dst);
 out:
   Py_XDECREF(shape);
+  Py_XDECREF(dtype);
   PyBuffer_Release(&src);
   return out;
 }
@@ -387,17 +388,15 @@ static PyObject *ndw_fast_call(PyObject *self, PyObject *const *args, size_t nar
     if ((PyObject *)Py_TYPE(args[0]) != f->cls || (ptr = ndw_fast_hooks.ptr(args[0])) == NULL)
       break;
     if (!flag) return ndw_fast_export(args[0]);
-    if (f->dtype != NULL) {
+    {
       int done = 0;
       r = ndw_fast_vnl_array_copy(f, args[0], &done);
       if (done) return r;
     }
-    { /* a copy that owns its data (ndarray.copy of the view), as NumPy's */
-      static PyObject *s_copy, *s_dtype;
+    { /* large: a copy that owns its data (ndarray.copy of the view), as NumPy's */
+      static PyObject *s_copy;
       PyObject *a = ndw_fast_export(args[0]);
       if (a == NULL) return NULL;
-      if (f->dtype == NULL && (f->dtype = PyObject_GetAttr(a, ndw_fast_str(&s_dtype, "dtype"))) == NULL)
-        PyErr_Clear(); /* no cached dtype: this path every time */
       r = PyObject_CallMethodNoArgs(a, ndw_fast_str(&s_copy, "copy"));
       Py_DECREF(a);
       return r;
